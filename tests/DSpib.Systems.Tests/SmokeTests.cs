@@ -1,0 +1,7 @@
+namespace DSpib.Systems.Tests;
+
+public class SmokeTests
+{
+    [Fact]
+    public void Builds() => typeof(SmokeTests).Assembly.Should().NotBeNull();
+}
