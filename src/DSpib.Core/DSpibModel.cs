@@ -1,0 +1,191 @@
+using DSpib.Data;
+using DSpib.Devices;
+using DSpib.Internal;
+using DSpib.Spib;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DSpib;
+
+/// <summary>
+/// A D-SPIB model: an encoder from descriptors to a low-dimensional representation z that predicts the system's
+/// future metastable state, a state decoder, and a prior over z. Create one with <see cref="Create"/>, train it with
+/// <see cref="Training.Trainer"/>, then encode frames and predict states.
+/// </summary>
+/// <remarks>
+/// A model owns native tensors: dispose it when done. Instances are not thread-safe; use one model per thread or
+/// synchronise calls.
+/// </remarks>
+public sealed class DSpibModel : IDisposable
+{
+    /// <summary>Rows encoded per native call, bounding the memory used by large inputs.</summary>
+    private const int InferenceBatch = 65_536;
+
+    private SpibNetwork? _network;
+    private double[] _statePopulations = [];
+    private bool _disposed;
+
+    internal DSpibModel(ModelConfiguration configuration, DeviceBackend backend)
+    {
+        Configuration = configuration;
+        Backend = backend;
+    }
+
+    /// <summary>Starts a fluent builder.</summary>
+    public static DSpibModelBuilder Create() => new();
+
+    /// <summary>The architecture.</summary>
+    public ModelConfiguration Configuration { get; }
+
+    /// <summary>The device backend the model lives on.</summary>
+    public DeviceBackend Backend { get; }
+
+    /// <summary>Descriptors per frame.</summary>
+    public int InputDimension => Configuration.InputDimension;
+
+    /// <summary>Dimension of the latent representation.</summary>
+    public int LatentDimension => Configuration.LatentDimension;
+
+    /// <summary>Whether the model has been trained (so that it can encode and predict).</summary>
+    public bool IsTrained => _network is not null;
+
+    /// <summary>Number of metastable states the decoder predicts (0 before training).</summary>
+    public int StateCount => _network?.StateCount ?? 0;
+
+    /// <summary>
+    /// Weighted fraction of the training frames assigned to each state at the end of training (empty before training).
+    /// </summary>
+    public IReadOnlyList<double> StatePopulations => _statePopulations;
+
+    /// <summary>The standardiser applied to frames before encoding (fitted by the trainer).</summary>
+    public Standardizer Standardizer => Network.Standardizer;
+
+    internal SpibNetwork Network
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _network ?? throw new InvalidOperationException("The model is not trained yet: train it with Trainer.Create()...Build().Fit(model, data, labels) first.");
+        }
+    }
+
+    /// <summary>Encodes frames to their latent means mu(X).</summary>
+    /// <param name="frames">Frames x <see cref="InputDimension"/> raw (unstandardised) descriptors.</param>
+    /// <returns>Frames x <see cref="LatentDimension"/> latent means.</returns>
+    public double[,] Encode(double[,] frames)
+    {
+        var input = Flatten(frames, nameof(frames));
+        var result = new double[frames.GetLength(0), LatentDimension];
+        RunBatched(input, LatentDimension, ArrayViews.AsSpan(result), (network, x) => network.Encoder.EncodeMean(x));
+        return result;
+    }
+
+    /// <summary>Predicts each frame's metastable state: the most probable state of the decoder at the frame's latent mean.</summary>
+    /// <param name="frames">Frames x <see cref="InputDimension"/> raw descriptors.</param>
+    public int[] PredictStates(double[,] frames)
+    {
+        var probabilities = PredictStateProbabilities(frames);
+        var states = new int[probabilities.GetLength(0)];
+        for (var n = 0; n < states.Length; n++)
+        {
+            var best = 0;
+            for (var k = 1; k < probabilities.GetLength(1); k++)
+            {
+                if (probabilities[n, k] > probabilities[n, best])
+                {
+                    best = k;
+                }
+            }
+
+            states[n] = best;
+        }
+
+        return states;
+    }
+
+    /// <summary>Decoder probabilities p(state | mu(X)) of every state for each frame.</summary>
+    /// <param name="frames">Frames x <see cref="InputDimension"/> raw descriptors.</param>
+    /// <returns>Frames x <see cref="StateCount"/> probabilities (rows sum to 1).</returns>
+    public double[,] PredictStateProbabilities(double[,] frames)
+    {
+        var input = Flatten(frames, nameof(frames));
+        var states = Network.StateCount;
+        var result = new double[frames.GetLength(0), states];
+        RunBatched(input, states, ArrayViews.AsSpan(result), (network, x) => network.Decoder.forward(network.Encoder.EncodeMean(x)).exp());
+        return result;
+    }
+
+    /// <summary>Predicts the metastable state of every frame of every trajectory.</summary>
+    /// <param name="data">Trajectories with <see cref="InputDimension"/> descriptors.</param>
+    public StateLabels PredictStates(TrajectorySet data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        EnsureFeatureCount(data.FeatureCount, nameof(data));
+        var labels = data.Trajectories.Select(t => PredictStates(t.ToMatrix())).ToArray();
+        return new StateLabels(labels);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _network?.Dispose();
+        _network = null;
+    }
+
+    /// <summary>Installs a freshly initialised network (the trainer does this at the start of training).</summary>
+    internal void Attach(SpibNetwork network)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _network?.Dispose();
+        _network = network;
+        _statePopulations = [];
+    }
+
+    internal void SetStatePopulations(double[] populations) => _statePopulations = populations;
+
+    internal void EnsureFeatureCount(int featureCount, string argumentName)
+    {
+        if (featureCount != InputDimension)
+        {
+            throw new ArgumentException($"The data has {featureCount} descriptors per frame but the model was built with WithInputDimension({InputDimension}).", argumentName);
+        }
+    }
+
+    private double[] Flatten(double[,] frames, string argumentName)
+    {
+        ArgumentNullException.ThrowIfNull(frames, argumentName);
+        EnsureFeatureCount(frames.GetLength(1), argumentName);
+        var flat = ArrayViews.AsReadOnlySpan(frames).ToArray();
+        foreach (var value in flat)
+        {
+            if (!double.IsFinite(value))
+            {
+                throw new ArgumentException("The frames contain NaN or infinite values; remove or repair those frames first.", argumentName);
+            }
+        }
+
+        return flat;
+    }
+
+    private void RunBatched(double[] input, int outputWidth, Span<double> output, Func<SpibNetwork, Tensor, Tensor> compute)
+    {
+        var network = Network;
+        var rows = input.Length / InputDimension;
+        using var inference = inference_mode();
+        for (var start = 0; start < rows; start += InferenceBatch)
+        {
+            var count = Math.Min(InferenceBatch, rows - start);
+            using var scope = NewDisposeScope();
+            var raw = tensor(input.AsSpan(start * InputDimension, count * InputDimension).ToArray(), [count, InputDimension], dtype: ScalarType.Float64)
+                .to(network.Backend.ScalarType).to(network.Backend.Device);
+            var result = compute(network, network.Standardize(raw)).to(ScalarType.Float64).cpu().contiguous();
+            result.data<double>().CopyTo(output.Slice(start * outputWidth, count * outputWidth));
+        }
+    }
+}

@@ -1,0 +1,16 @@
+using DSpib.Spib;
+using static TorchSharp.torch;
+
+namespace DSpib.Internal;
+
+internal static class Activations
+{
+    public static Tensor Apply(this Activation activation, Tensor x) => activation switch
+    {
+        Activation.ReLU => nn.functional.relu(x),
+        Activation.SiLU => nn.functional.silu(x),
+        Activation.Tanh => x.tanh(),
+        Activation.Identity => x.alias(),
+        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation."),
+    };
+}

@@ -1,0 +1,78 @@
+using DSpib.Data;
+using DSpib.Devices;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DSpib.Spib;
+
+/// <summary>
+/// The trainable parts of a model and the standardiser in front of them. Not a TorchSharp module itself so that
+/// label refinement can swap the decoder and prior for smaller ones without re-registering submodules.
+/// </summary>
+internal sealed class SpibNetwork : IDisposable
+{
+    public SpibNetwork(Encoder encoder, StateDecoder decoder, VampPrior prior, Standardizer standardizer, DeviceBackend backend)
+    {
+        Encoder = encoder;
+        Decoder = decoder;
+        Prior = prior;
+        Standardizer = standardizer;
+        Backend = backend;
+        using var noGrad = no_grad();
+        StandardizerMean = tensor(standardizer.Mean.ToArray(), dtype: backend.ScalarType, device: backend.Device);
+        StandardizerScale = tensor(standardizer.Scale.ToArray(), dtype: backend.ScalarType, device: backend.Device);
+    }
+
+    public Encoder Encoder { get; }
+
+    public StateDecoder Decoder { get; private set; }
+
+    public VampPrior Prior { get; private set; }
+
+    public Standardizer Standardizer { get; }
+
+    public DeviceBackend Backend { get; }
+
+    public Tensor StandardizerMean { get; }
+
+    public Tensor StandardizerScale { get; }
+
+    public int StateCount => Decoder.StateCount;
+
+    /// <summary>All trainable parameters; call again after <see cref="ReplaceDecoder"/> or <see cref="ReplacePrior"/>.</summary>
+    public IEnumerable<TorchSharp.Modules.Parameter> Parameters() =>
+        Encoder.parameters().Concat(Decoder.parameters()).Concat(Prior.parameters());
+
+    public void ReplaceDecoder(StateDecoder decoder)
+    {
+        var old = Decoder;
+        Decoder = decoder;
+        old.Dispose();
+    }
+
+    public void ReplacePrior(VampPrior prior)
+    {
+        var old = Prior;
+        Prior = prior;
+        old.Dispose();
+    }
+
+    /// <summary>Standardises raw frames already on the device.</summary>
+    public Tensor Standardize(Tensor raw) => (raw - StandardizerMean) / StandardizerScale;
+
+    public void SetTraining(bool training)
+    {
+        Encoder.train(training);
+        Decoder.train(training);
+        Prior.train(training);
+    }
+
+    public void Dispose()
+    {
+        Encoder.Dispose();
+        Decoder.Dispose();
+        Prior.Dispose();
+        StandardizerMean.Dispose();
+        StandardizerScale.Dispose();
+    }
+}

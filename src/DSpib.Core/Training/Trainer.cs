@@ -1,0 +1,353 @@
+using System.Diagnostics;
+using System.Globalization;
+using DSpib.Data;
+using DSpib.Internal;
+using DSpib.Spib;
+using Microsoft.Extensions.Logging;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DSpib.Training;
+
+/// <summary>
+/// Trains a <see cref="DSpibModel"/> on trajectories and initial state labels. Create one with <see cref="Create"/>.
+/// A trainer holds only settings, so one instance can train many models, one at a time per thread.
+/// </summary>
+public sealed class Trainer
+{
+    private readonly ILogger _logger;
+
+    internal Trainer(TrainingOptions options, ILogger logger)
+    {
+        Options = options;
+        _logger = logger;
+    }
+
+    /// <summary>The settings.</summary>
+    public TrainingOptions Options { get; }
+
+    /// <summary>Starts a fluent builder with the reference hyperparameters.</summary>
+    public static TrainerBuilder Create() => new();
+
+    /// <summary>
+    /// Trains <paramref name="model"/> from freshly initialised weights: SPIB with label refinement (METHOD section 3).
+    /// </summary>
+    /// <param name="model">The model; its weights and states are replaced.</param>
+    /// <param name="data">The trajectories.</param>
+    /// <param name="initialLabels">Initial state label of every frame (at least two distinct states).</param>
+    /// <param name="progress">Receives a summary after every epoch (optional).</param>
+    /// <param name="cancellationToken">
+    /// Checked between optimisation steps. On cancellation the run stops after the current step, the model keeps the
+    /// weights trained so far with a final relabel, and the report says <see cref="TrainingStopReason.Cancelled"/>.
+    /// </param>
+    /// <returns>History, refinements and the states found.</returns>
+    /// <exception cref="ArgumentException">The data, labels or lag do not fit the model or each other.</exception>
+    /// <exception cref="InvalidOperationException">Refinement left fewer than two states (the message says what to change).</exception>
+    public TrainingReport Fit(
+        DSpibModel model,
+        TrajectorySet data,
+        StateLabels initialLabels,
+        IProgress<EpochSummary>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(initialLabels);
+        model.EnsureFeatureCount(data.FeatureCount, nameof(data));
+        initialLabels.EnsureMatches(data, nameof(initialLabels));
+
+        var stopwatch = Stopwatch.StartNew();
+        var backend = model.Backend;
+        backend.Activate();
+
+        var (compactFrameLabels, initialStates) = CompactLabels(initialLabels);
+        var pairs = TimeLaggedPairs.Build(data, compactFrameLabels, Options.Lag);
+        var split = DataSplit.Random(pairs.Count, Options.TrainFraction, Options.TestFraction, Options.Seed);
+        var standardizer = Standardizer.Fit(data);
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            var temperatures = string.Join(", ", data.Temperatures.Select(t => t.ToString(CultureInfo.InvariantCulture)));
+            TrainingLog.Started(_logger, backend, pairs.Count, Options.Lag, split.Train.Count, split.Test.Count, split.Validation.Count, initialStates, temperatures);
+        }
+
+        using var tensors = new TrainingTensors(data, standardizer, pairs, split, pairs.FutureLabel.ToArray(), backend);
+        using var initGenerator = new Generator((ulong)model.Configuration.Seed);
+        using var trainingGenerator = new Generator((ulong)Options.Seed, backend.Device);
+
+        model.Attach(CreateNetwork(model.Configuration, backend, standardizer, tensors, initialStates, initGenerator));
+        var network = model.Network;
+        var run = new Run(this, network, tensors, initGenerator, trainingGenerator, progress, stopwatch);
+        var stopReason = run.TrainSpib(cancellationToken);
+
+        // The final relabel keeps the prior's pseudo-inputs: training has ended and the prior is not used by it.
+        run.Relabel(isFinal: true);
+        var (finalLabels, populations) = AssignFrames(network, tensors, data);
+        model.SetStatePopulations(populations);
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            TrainingLog.Finished(_logger, stopReason, run.History.Count, stopwatch.Elapsed.TotalSeconds, network.StateCount);
+        }
+        return new TrainingReport(run.History, run.Refinements, finalLabels, populations, pairs, split, stopReason, stopwatch.Elapsed);
+    }
+
+    /// <summary>Numbers the occupied initial states 0..K0-1, so that unused label values cost no decoder outputs.</summary>
+    private static (StateLabels Labels, int StateCount) CompactLabels(StateLabels labels)
+    {
+        var map = new Dictionary<int, int>();
+        foreach (var label in labels.ToConcatenatedArray().Distinct().Order())
+        {
+            map[label] = map.Count;
+        }
+
+        var compact = new int[labels.TrajectoryCount][];
+        for (var i = 0; i < compact.Length; i++)
+        {
+            var source = labels.ForTrajectory(i);
+            compact[i] = new int[source.Length];
+            for (var n = 0; n < source.Length; n++)
+            {
+                compact[i][n] = map[source[n]];
+            }
+        }
+
+        return (new StateLabels(compact), map.Count);
+    }
+
+    private static SpibNetwork CreateNetwork(ModelConfiguration configuration, Devices.DeviceBackend backend, Standardizer standardizer, TrainingTensors tensors, int stateCount, Generator initGenerator)
+    {
+        var type = backend.ScalarType;
+        var encoder = new Encoder(configuration.InputDimension, configuration.LatentDimension, configuration.Encoder, type, initGenerator);
+        var decoder = new StateDecoder(configuration.LatentDimension, configuration.DecoderHiddenLayers, stateCount, configuration.DecoderActivation, type, initGenerator);
+        encoder.to(backend.Device);
+        decoder.to(backend.Device);
+
+        // The first pseudo-inputs are the representative frames of the initial states under the untrained encoder.
+        Tensor pseudoInputs;
+        using (var scope = NewDisposeScope())
+        using (no_grad())
+        {
+            var futureMeans = encoder.EncodeMean(tensors.Frames.index_select(0, tensors.FutureFrame));
+            pseudoInputs = LabelRefinement.RepresentativeFrames(futureMeans, tensors.Labels, tensors, stateCount).MoveToOuterDisposeScope();
+        }
+
+        return new SpibNetwork(encoder, decoder, new VampPrior(pseudoInputs), standardizer, backend);
+    }
+
+    /// <summary>Every frame's state (decoder argmax at its latent mean) and the weighted state populations.</summary>
+    private static (StateLabels Labels, double[] Populations) AssignFrames(SpibNetwork network, TrainingTensors tensors, TrajectorySet data)
+    {
+        using var scope = NewDisposeScope();
+        using var inference = inference_mode();
+        var all = arange(data.TotalFrames, dtype: ScalarType.Int64, device: tensors.Frames.device);
+        var means = LabelRefinement.EncodeInChunks(network, tensors.Frames, all);
+        var states = network.Decoder.forward(means).argmax(1);
+        var counts = states.bincount(tensors.FrameWeights, network.StateCount).to(ScalarType.Float64).cpu();
+        var total = counts.sum().item<double>();
+        var populations = counts.data<double>().Select(c => c / total).ToArray();
+        var flat = states.cpu().data<long>().Select(s => (int)s).ToArray();
+        var perTrajectory = new int[data.Trajectories.Count][];
+        var offset = 0;
+        for (var i = 0; i < perTrajectory.Length; i++)
+        {
+            perTrajectory[i] = flat.AsSpan(offset, data.Trajectories[i].FrameCount).ToArray();
+            offset += perTrajectory[i].Length;
+        }
+
+        return (new StateLabels(perTrajectory), populations);
+    }
+
+    /// <summary>The mutable state of one training run.</summary>
+    private sealed class Run
+    {
+        private readonly Trainer _trainer;
+        private readonly SpibNetwork _network;
+        private readonly TrainingTensors _data;
+        private readonly Generator _initGenerator;
+        private readonly Generator _generator;
+        private readonly IProgress<EpochSummary>? _progress;
+        private readonly Stopwatch _stopwatch;
+        private optim.Optimizer? _optimizer;
+
+        public Run(Trainer trainer, SpibNetwork network, TrainingTensors data, Generator initGenerator, Generator generator, IProgress<EpochSummary>? progress, Stopwatch stopwatch)
+        {
+            _trainer = trainer;
+            _network = network;
+            _data = data;
+            _initGenerator = initGenerator;
+            _generator = generator;
+            _progress = progress;
+            _stopwatch = stopwatch;
+        }
+
+        public List<EpochSummary> History { get; } = [];
+
+        public List<RefinementRecord> Refinements { get; } = [];
+
+        private TrainingOptions Options => _trainer.Options;
+
+        public TrainingStopReason TrainSpib(CancellationToken cancellationToken)
+        {
+            RebuildOptimizer();
+            var unchanged = 0;
+            var previousLoss = double.NaN;
+            var round = 0;
+            try
+            {
+                while (History.Count < Options.MaxEpochs)
+                {
+                    if (!TrainEpoch(cancellationToken, out var train))
+                    {
+                        return TrainingStopReason.Cancelled;
+                    }
+
+                    var test = Evaluate(_data.Test);
+                    var summary = Summarise(train, test, round);
+                    History.Add(summary);
+                    TrainingLog.Epoch(_trainer._logger, summary.Epoch, summary.TrainLoss, summary.TestLoss, summary.StateCount);
+                    _progress?.Report(summary);
+
+                    unchanged = Math.Abs(train.Loss - previousLoss) < Options.Tolerance ? unchanged + 1 : 0;
+                    previousLoss = train.Loss;
+                    if (unchanged <= Options.Patience)
+                    {
+                        continue;
+                    }
+
+                    if (round == Options.Refinements)
+                    {
+                        return TrainingStopReason.Converged;
+                    }
+
+                    round++;
+                    Relabel(isFinal: false);
+                    unchanged = 0;
+                    previousLoss = double.NaN;
+                }
+
+                TrainingLog.EpochLimitReached(_trainer._logger, Options.MaxEpochs);
+                return TrainingStopReason.EpochLimit;
+            }
+            finally
+            {
+                _optimizer?.Dispose();
+                _optimizer = null;
+            }
+        }
+
+        public void Relabel(bool isFinal)
+        {
+            var outcome = LabelRefinement.Refine(_network, _data, resetPrior: !isFinal, _initGenerator);
+            var record = new RefinementRecord(Refinements.Count + 1, History.Count, outcome.StatesBefore, outcome.StatesAfter, outcome.ChangedFraction, isFinal);
+            Refinements.Add(record);
+            TrainingLog.Refined(_trainer._logger, record.Round, record.Epoch, record.StatesBefore, record.StatesAfter, record.ChangedFraction);
+            if (!isFinal)
+            {
+                // The decoder and prior were re-created: the optimizer must see the new parameters at once.
+                RebuildOptimizer();
+            }
+        }
+
+        private void RebuildOptimizer()
+        {
+            _optimizer?.Dispose();
+            _optimizer = optim.Adam(_network.Parameters(), lr: Options.LearningRate);
+        }
+
+        /// <returns><see langword="false"/> when cancelled before the epoch finished.</returns>
+        private bool TrainEpoch(CancellationToken cancellationToken, out LossTotals totals)
+        {
+            var optimizer = _optimizer!;
+            _network.SetTraining(true);
+            using var sums = zeros(4, dtype: _data.Frames.dtype, device: _data.Frames.device);
+            using var order = randperm(_data.Train.shape[0], generator: _generator, device: _data.Frames.device);
+            using var shuffled = _data.Train.index_select(0, order);
+            var count = shuffled.shape[0];
+            for (long start = 0; start < count; start += Options.BatchSize)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    totals = default;
+                    return false;
+                }
+
+                using var scope = NewDisposeScope();
+                var batch = shuffled.narrow(0, start, Math.Min(Options.BatchSize, count - start));
+                var terms = ComputeTerms(batch);
+                optimizer.zero_grad();
+                terms.Loss.backward();
+                optimizer.step();
+                using (no_grad())
+                {
+                    sums.add_(stack([terms.Loss, terms.CrossEntropy, terms.Kl, ones_like(terms.Loss)]) * terms.WeightSum);
+                }
+            }
+
+            totals = LossTotals.From(sums);
+            return true;
+        }
+
+        private LossTotals Evaluate(Tensor pairs)
+        {
+            if (pairs.shape[0] == 0)
+            {
+                return new LossTotals(double.NaN, double.NaN, double.NaN);
+            }
+
+            _network.SetTraining(false);
+            using var noGrad = no_grad();
+            using var sums = zeros(4, dtype: _data.Frames.dtype, device: _data.Frames.device);
+            const int EvaluationBatch = 8192;
+            var count = pairs.shape[0];
+            for (long start = 0; start < count; start += EvaluationBatch)
+            {
+                using var scope = NewDisposeScope();
+                var terms = ComputeTerms(pairs.narrow(0, start, Math.Min(EvaluationBatch, count - start)));
+                sums.add_(stack([terms.Loss, terms.CrossEntropy, terms.Kl, ones_like(terms.Loss)]) * terms.WeightSum);
+            }
+
+            return LossTotals.From(sums);
+        }
+
+        private SpibObjective.Terms ComputeTerms(Tensor pairIndex)
+        {
+            var inputs = _data.Frames.index_select(0, _data.InputFrame.index_select(0, pairIndex));
+            var labels = _data.Labels.index_select(0, pairIndex);
+            var weights = _data.Weight.index_select(0, pairIndex);
+            return SpibObjective.Compute(_network, inputs, labels, weights, Options.Beta, _generator);
+        }
+
+        private EpochSummary Summarise(LossTotals train, LossTotals test, int round)
+        {
+            using var scope = NewDisposeScope();
+            var trainLabels = _data.Labels.index_select(0, _data.Train);
+            var trainWeights = _data.Weight.index_select(0, _data.Train);
+            var counts = trainLabels.bincount(trainWeights, _network.StateCount).to(ScalarType.Float64).cpu();
+            var total = counts.sum().item<double>();
+            var populations = counts.data<double>().Select(c => c / total).ToArray();
+            return new EpochSummary(
+                TrainingPhase.Spib,
+                History.Count + 1,
+                round,
+                train.Loss,
+                train.CrossEntropy,
+                train.Kl,
+                test.Loss,
+                test.CrossEntropy,
+                test.Kl,
+                _network.StateCount,
+                populations,
+                _stopwatch.Elapsed);
+        }
+    }
+
+    /// <summary>Weighted means of the loss terms over an epoch.</summary>
+    private readonly record struct LossTotals(double Loss, double CrossEntropy, double Kl)
+    {
+        /// <summary>From on-device sums of [loss, cross-entropy, KL, 1], each multiplied by its batch's weight sum.</summary>
+        public static LossTotals From(Tensor sums)
+        {
+            var values = sums.to(ScalarType.Float64).cpu().data<double>().ToArray();
+            return new LossTotals(values[0] / values[3], values[1] / values[3], values[2] / values[3]);
+        }
+    }
+}

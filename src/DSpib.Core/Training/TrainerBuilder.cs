@@ -1,0 +1,166 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DSpib.Training;
+
+/// <summary>
+/// Fluent builder of a <see cref="Trainer"/>. Start with <see cref="Trainer.Create"/>; defaults are the reference
+/// hyperparameters (<see cref="TrainingOptions.Reference"/>). <see cref="Build"/> may be called once.
+/// </summary>
+public sealed class TrainerBuilder
+{
+    private TrainingOptions _options = TrainingOptions.Reference;
+    private ILogger _logger = NullLogger.Instance;
+    private bool _built;
+
+    internal TrainerBuilder()
+    {
+    }
+
+    /// <summary>Lag time in frames between a frame and the future state it predicts (default 1).</summary>
+    /// <param name="frames">At least 1, and shorter than every trajectory.</param>
+    public TrainerBuilder WithLag(int frames)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(frames, 1);
+        _options = _options with { Lag = frames };
+        return this;
+    }
+
+    /// <summary>Pairs per optimisation step (default 512).</summary>
+    /// <param name="pairs">At least 1.</param>
+    public TrainerBuilder WithBatchSize(int pairs)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pairs, 1);
+        _options = _options with { BatchSize = pairs };
+        return this;
+    }
+
+    /// <summary>Adam learning rate (default 1e-3).</summary>
+    /// <param name="rate">Positive and finite.</param>
+    public TrainerBuilder WithLearningRate(double rate)
+    {
+        EnsurePositive(rate, nameof(rate));
+        _options = _options with { LearningRate = rate };
+        return this;
+    }
+
+    /// <summary>Weight of the information bottleneck term (default 1e-5).</summary>
+    /// <param name="beta">Non-negative and finite.</param>
+    public TrainerBuilder WithBeta(double beta)
+    {
+        if (!double.IsFinite(beta) || beta < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(beta), beta, "Beta must be a non-negative finite number (reference 1e-5; 1e-3 to 1e-2 for strongly compressed representations).");
+        }
+
+        _options = _options with { Beta = beta };
+        return this;
+    }
+
+    /// <summary>SPIB label refinement: rounds, and the convergence test that triggers each round.</summary>
+    /// <param name="refinements">Number of refinement rounds (default 10; 0 trains on the initial labels and relabels once at the end).</param>
+    /// <param name="patience">Refine after more than this many unchanged epochs in a row (default 5).</param>
+    /// <param name="tolerance">An epoch is unchanged when its mean training loss moved by less than this (default 1e-3).</param>
+    public TrainerBuilder WithRefinement(int refinements = 10, int patience = 5, double tolerance = 1e-3)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(refinements);
+        ArgumentOutOfRangeException.ThrowIfNegative(patience);
+        EnsurePositive(tolerance, nameof(tolerance));
+        _options = _options with { Refinements = refinements, Patience = patience, Tolerance = tolerance };
+        return this;
+    }
+
+    /// <summary>Cap on the number of epochs (default 1000).</summary>
+    /// <param name="epochs">At least 1.</param>
+    public TrainerBuilder WithMaxEpochs(int epochs)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(epochs, 1);
+        _options = _options with { MaxEpochs = epochs };
+        return this;
+    }
+
+    /// <summary>How pairs are split (default 60 % training, 20 % test, 20 % validation).</summary>
+    /// <param name="trainFraction">Fraction used for training, in (0, 1].</param>
+    /// <param name="testFraction">Fraction used for monitoring, in [0, 1 - trainFraction]; the rest is validation.</param>
+    public TrainerBuilder WithSplit(double trainFraction, double testFraction)
+    {
+        if (!(trainFraction > 0 && trainFraction <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(trainFraction), trainFraction, "The training fraction must be in (0, 1].");
+        }
+
+        if (!(testFraction >= 0 && trainFraction + testFraction <= 1 + 1e-12))
+        {
+            throw new ArgumentOutOfRangeException(nameof(testFraction), testFraction, "The test fraction must be in [0, 1 - trainFraction].");
+        }
+
+        _options = _options with { TrainFraction = trainFraction, TestFraction = testFraction };
+        return this;
+    }
+
+    /// <summary>Seed of the split, batch order and latent noise (default 42).</summary>
+    /// <param name="seed">Any integer.</param>
+    public TrainerBuilder WithSeed(int seed)
+    {
+        _options = _options with { Seed = seed };
+        return this;
+    }
+
+    /// <summary>Takes all settings from <paramref name="options"/>.</summary>
+    /// <param name="options">Complete settings; validated by <see cref="Build"/>.</param>
+    public TrainerBuilder WithOptions(TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        return this;
+    }
+
+    /// <summary>Receives training progress messages (default none).</summary>
+    /// <param name="logger">The logger.</param>
+    public TrainerBuilder WithLogger(ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(logger);
+        _logger = logger;
+        return this;
+    }
+
+    /// <summary>Validates the settings and creates the trainer.</summary>
+    public Trainer Build()
+    {
+        if (_built)
+        {
+            throw new InvalidOperationException("This builder has already built a trainer; start a new one with Trainer.Create().");
+        }
+
+        Validate(_options);
+        _built = true;
+        return new Trainer(_options, _logger);
+    }
+
+    private static void Validate(TrainingOptions options)
+    {
+        var name = nameof(TrainingOptions);
+        if (options.Lag < 1 || options.BatchSize < 1 || options.MaxEpochs < 1 || options.Patience < 0 || options.Refinements < 0)
+        {
+            throw new ArgumentOutOfRangeException(name, options, "Lag, BatchSize and MaxEpochs must be at least 1; Patience and Refinements non-negative.");
+        }
+
+        if (!(options.LearningRate > 0) || !double.IsFinite(options.LearningRate) || !(options.Tolerance > 0) || !(options.Beta >= 0) || !double.IsFinite(options.Beta))
+        {
+            throw new ArgumentOutOfRangeException(name, options, "LearningRate and Tolerance must be positive; Beta non-negative and finite.");
+        }
+
+        if (!(options.TrainFraction > 0 && options.TrainFraction <= 1 && options.TestFraction >= 0 && options.TrainFraction + options.TestFraction <= 1 + 1e-12))
+        {
+            throw new ArgumentOutOfRangeException(name, options, "TrainFraction must be in (0, 1] and TestFraction in [0, 1 - TrainFraction].");
+        }
+    }
+
+    private static void EnsurePositive(double value, string argumentName)
+    {
+        if (!double.IsFinite(value) || value <= 0)
+        {
+            throw new ArgumentOutOfRangeException(argumentName, value, "Must be positive and finite.");
+        }
+    }
+}

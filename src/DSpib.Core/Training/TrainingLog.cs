@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Logging;
+
+namespace DSpib.Training;
+
+internal static partial class TrainingLog
+{
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Training on {Backend}: {Pairs} pairs (lag {Lag}; {Train} train, {Test} test, {Validation} validation), {States} initial states, temperatures {Temperatures}.")]
+    public static partial void Started(ILogger logger, Devices.DeviceBackend backend, int pairs, int lag, int train, int test, int validation, int states, string temperatures);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Debug, Message = "Epoch {Epoch}: train loss {TrainLoss:F5}, test loss {TestLoss:F5}, {States} states.")]
+    public static partial void Epoch(ILogger logger, int epoch, double trainLoss, double testLoss, int states);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Refinement {Round} after epoch {Epoch}: {Before} -> {After} states, {Changed:P1} of pairs relabelled.")]
+    public static partial void Refined(ILogger logger, int round, int epoch, int before, int after, double changed);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Training finished ({Reason}) after {Epochs} epochs in {Seconds:F1} s with {States} states.")]
+    public static partial void Finished(ILogger logger, TrainingStopReason reason, int epochs, double seconds, int states);
+
+    [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "The epoch cap of {MaxEpochs} was reached before the last refinement converged; raise it with WithMaxEpochs for a converged model.")]
+    public static partial void EpochLimitReached(ILogger logger, int maxEpochs);
+}

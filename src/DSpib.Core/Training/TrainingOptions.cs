@@ -1,0 +1,41 @@
+namespace DSpib.Training;
+
+/// <summary>The settings of a <see cref="Trainer"/>, as set by <see cref="TrainerBuilder"/> (reference values as defaults).</summary>
+/// <param name="Lag">Lag time in frames between a frame and the future state it predicts.</param>
+/// <param name="BatchSize">Pairs per optimisation step.</param>
+/// <param name="LearningRate">Adam learning rate.</param>
+/// <param name="Beta">Weight of the information bottleneck (KL) term.</param>
+/// <param name="Tolerance">An epoch counts as unchanged when its mean training loss moved by less than this.</param>
+/// <param name="Patience">Labels are refined (or training stops) after more than this many unchanged epochs in a row.</param>
+/// <param name="Refinements">Number of label refinement rounds; a final relabel follows the last.</param>
+/// <param name="MaxEpochs">Cap on the number of epochs; training ends with a final relabel when it is reached.</param>
+/// <param name="TrainFraction">Fraction of pairs used for training.</param>
+/// <param name="TestFraction">Fraction of pairs used to monitor the loss; the rest is held out for validation.</param>
+/// <param name="Seed">Seed of the split, the batch order and the latent noise.</param>
+public sealed record TrainingOptions(
+    int Lag,
+    int BatchSize,
+    double LearningRate,
+    double Beta,
+    double Tolerance,
+    int Patience,
+    int Refinements,
+    int MaxEpochs,
+    double TrainFraction,
+    double TestFraction,
+    int Seed)
+{
+    /// <summary>The reference hyperparameters (METHOD section 8) with a lag of one frame.</summary>
+    public static TrainingOptions Reference { get; } = new(
+        Lag: 1,
+        BatchSize: 512,
+        LearningRate: 1e-3,
+        Beta: 1e-5,
+        Tolerance: 1e-3,
+        Patience: 5,
+        Refinements: 10,
+        MaxEpochs: 1000,
+        TrainFraction: 0.6,
+        TestFraction: 0.2,
+        Seed: 42);
+}

@@ -1,0 +1,57 @@
+using DSpib.Data;
+
+namespace DSpib.Training;
+
+/// <summary>The outcome of <see cref="Trainer.Fit"/>: history, refinements and the states found.</summary>
+public sealed class TrainingReport
+{
+    internal TrainingReport(
+        IReadOnlyList<EpochSummary> history,
+        IReadOnlyList<RefinementRecord> refinements,
+        StateLabels finalLabels,
+        IReadOnlyList<double> statePopulations,
+        TimeLaggedPairs pairs,
+        DataSplit split,
+        TrainingStopReason stopReason,
+        TimeSpan elapsed)
+    {
+        History = history;
+        Refinements = refinements;
+        FinalLabels = finalLabels;
+        StatePopulations = statePopulations;
+        Pairs = pairs;
+        Split = split;
+        StopReason = stopReason;
+        Elapsed = elapsed;
+    }
+
+    /// <summary>One entry per epoch.</summary>
+    public IReadOnlyList<EpochSummary> History { get; }
+
+    /// <summary>Every relabelling, including the final one.</summary>
+    public IReadOnlyList<RefinementRecord> Refinements { get; }
+
+    /// <summary>The state the trained model assigns to every frame of the training data.</summary>
+    public StateLabels FinalLabels { get; }
+
+    /// <summary>Number of metastable states found.</summary>
+    public int StateCount => StatePopulations.Count;
+
+    /// <summary>Weighted fraction of all frames in each state (sums to 1).</summary>
+    public IReadOnlyList<double> StatePopulations { get; }
+
+    /// <summary>The time-lagged pairs trained on (frame indices refer to the concatenated trajectories).</summary>
+    public TimeLaggedPairs Pairs { get; }
+
+    /// <summary>The split of <see cref="Pairs"/> into training, test and validation parts.</summary>
+    public DataSplit Split { get; }
+
+    /// <summary>Why training ended.</summary>
+    public TrainingStopReason StopReason { get; }
+
+    /// <summary>Whether training was cancelled (the model is still consistent and usable).</summary>
+    public bool WasCancelled => StopReason == TrainingStopReason.Cancelled;
+
+    /// <summary>Wall-clock training time.</summary>
+    public TimeSpan Elapsed { get; }
+}

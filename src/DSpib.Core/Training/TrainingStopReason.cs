@@ -1,0 +1,14 @@
+namespace DSpib.Training;
+
+/// <summary>Why a training run ended.</summary>
+public enum TrainingStopReason
+{
+    /// <summary>The loss converged after the last refinement round.</summary>
+    Converged,
+
+    /// <summary>The epoch cap was reached first.</summary>
+    EpochLimit,
+
+    /// <summary>The cancellation token was signalled; training stopped between two steps.</summary>
+    Cancelled,
+}
