@@ -76,7 +76,7 @@ public sealed class Trainer
 
         model.Attach(CreateNetwork(model.Configuration, backend, standardizer, tensors, initialStates, initGenerator));
         var network = model.Network;
-        var run = new Run(this, network, tensors, initGenerator, trainingGenerator, progress, stopwatch);
+        using var run = new Run(this, network, tensors, initGenerator, trainingGenerator, progress, stopwatch);
         var stopReason = run.TrainSpib(cancellationToken);
 
         // The final relabel keeps the prior's pseudo-inputs: training has ended and the prior is not used by it.
@@ -157,7 +157,7 @@ public sealed class Trainer
     }
 
     /// <summary>The mutable state of one training run.</summary>
-    private sealed class Run
+    private sealed class Run : IDisposable
     {
         private readonly Trainer _trainer;
         private readonly SpibNetwork _network;
@@ -166,7 +166,7 @@ public sealed class Trainer
         private readonly Generator _generator;
         private readonly IProgress<EpochSummary>? _progress;
         private readonly Stopwatch _stopwatch;
-        private optim.Optimizer? _optimizer;
+        private FlatAdam? _optimizer;
 
         public Run(Trainer trainer, SpibNetwork network, TrainingTensors data, Generator initGenerator, Generator generator, IProgress<EpochSummary>? progress, Stopwatch stopwatch)
         {
@@ -247,10 +247,12 @@ public sealed class Trainer
             }
         }
 
+        public void Dispose() => _optimizer?.Dispose();
+
         private void RebuildOptimizer()
         {
             _optimizer?.Dispose();
-            _optimizer = optim.Adam(_network.Parameters(), lr: Options.LearningRate);
+            _optimizer = new FlatAdam(_network.Parameters(), Options.LearningRate);
         }
 
         /// <returns><see langword="false"/> when cancelled before the epoch finished.</returns>
@@ -273,9 +275,9 @@ public sealed class Trainer
                 using var scope = NewDisposeScope();
                 var batch = shuffled.narrow(0, start, Math.Min(Options.BatchSize, count - start));
                 var terms = ComputeTerms(batch);
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 terms.Loss.backward();
-                optimizer.step();
+                optimizer.Step();
                 using (no_grad())
                 {
                     sums.add_(stack([terms.Loss, terms.CrossEntropy, terms.Kl, ones_like(terms.Loss)]) * terms.WeightSum);

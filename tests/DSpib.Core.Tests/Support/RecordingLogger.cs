@@ -1,0 +1,17 @@
+using Microsoft.Extensions.Logging;
+
+namespace DSpib.Core.Tests.Support;
+
+/// <summary>Keeps every formatted log message, for asserting what a component logged.</summary>
+internal sealed class RecordingLogger : ILogger
+{
+    public List<(LogLevel Level, string Message)> Messages { get; } = [];
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        Messages.Add((logLevel, formatter(state, exception)));
+}
