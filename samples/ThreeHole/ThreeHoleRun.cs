@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using DSpib.Data;
+using DSpib.Systems.Analysis;
+using DSpib.Systems.Dynamics;
+using DSpib.Systems.Potentials;
+using DSpib.Training;
+
+namespace DSpib.Samples.ThreeHole;
+
+/// <summary>The whole three-hole pipeline: simulate, label, train, compare with Boltzmann weights, write results.</summary>
+internal static class ThreeHoleRun
+{
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static ThreeHoleSummary Execute(SampleOptions options, TextWriter log, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(options.Output);
+        var potential = new ThreeHolePotential();
+
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Simulating {options.Walkers} walkers x {options.FramesPerWalker} frames at k_B T = {options.Temperature} (overdamped Langevin, dt = {options.TimeStep}, {options.StepsPerFrame} steps per frame)..."));
+        var simulation = Simulate(potential, options, log, cancellationToken);
+
+        var builder = TrajectorySet.Create();
+        for (var walker = 0; walker < simulation.Trajectories.Count; walker++)
+        {
+            builder.Add(simulation.Trajectories[walker], options.Temperature, name: $"walker {walker}");
+        }
+
+        var data = builder.Build();
+        log.WriteLine($"Clustering {data.TotalFrames} frames into {options.Clusters} initial states (k-means on x, y)...");
+        var labels = InitialLabels.KMeans(data, options.Clusters, options.Seed);
+
+        using var model = DSpibModel.Create()
+            .WithInputDimension(2)
+            .WithLatentDimension(2)
+            .WithLinearEncoder()
+            .WithDecoder(16, 16)
+            .AsSpibBaseline()
+            .WithSeed(options.Seed)
+            .Build();
+        var trainer = Trainer.Create()
+            .WithLag(options.Lag)
+            .WithBatchSize(options.BatchSize)
+            .WithLearningRate(options.LearningRate)
+            .WithBeta(options.Beta)
+            .WithRefinement(options.Refinements)
+            .WithMaxEpochs(options.MaxEpochs)
+            .WithSeed(options.Seed)
+            .Build();
+        log.WriteLine($"Training SPIB (lag {options.Lag} frames, beta {options.Beta}, batch {options.BatchSize})...");
+        var progress = new EpochPrinter(log);
+        var report = trainer.Fit(model, data, labels, progress, cancellationToken);
+
+        // Boltzmann population of each state: integrate exp(-V / kT) over a fine grid, each point assigned by the model.
+        var grid = BoltzmannGrid.Create(potential, options.Temperature);
+        var gridStates = model.PredictStates(grid.Points());
+        var boltzmann = grid.Populations(gridStates, model.StateCount);
+
+        var summary = ThreeHoleSummary.From(options, report, boltzmann, simulation);
+        log.WriteLine();
+        log.WriteLine(summary.FormatTable());
+
+        StateMapPlot.Write(Path.Combine(options.Output, "state-map.png"), potential, grid, gridStates, summary);
+        WriteStateMapCsv(Path.Combine(options.Output, "state-map.csv"), grid.Points(), gridStates);
+        File.WriteAllText(Path.Combine(options.Output, "summary.json"), JsonSerializer.Serialize(summary, JsonOptions));
+        return summary;
+    }
+
+    private static SimulationResult Simulate(ThreeHolePotential potential, SampleOptions options, TextWriter log, CancellationToken cancellationToken)
+    {
+        var langevin = new LangevinOptions
+        {
+            Temperature = options.Temperature,
+            TimeStep = options.TimeStep,
+            Walkers = options.Walkers,
+            FramesPerWalker = options.FramesPerWalker,
+            StepsPerFrame = options.StepsPerFrame,
+            EquilibrationSteps = options.EquilibrationSteps,
+            Seed = options.Seed,
+        };
+
+        // Walkers start in the three wells in turn, so no well is missed however short the run.
+        var minima = potential.LocalMinima();
+        var starts = Enumerable.Range(0, options.Walkers).Select(w => minima[w % minima.Count]).ToArray();
+        var result = new OverdampedLangevin(langevin).Run(potential, starts, null, cancellationToken);
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {result.TotalSteps:N0} steps in {result.Elapsed.TotalSeconds:F1} s"));
+        return result;
+    }
+
+    private static void WriteStateMapCsv(string path, double[,] points, int[] states)
+    {
+        using var writer = new StreamWriter(path);
+        writer.WriteLine("x,y,state");
+        for (var i = 0; i < states.Length; i++)
+        {
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{points[i, 0]:R},{points[i, 1]:R},{states[i]}"));
+        }
+    }
+
+    /// <summary>Prints one line per epoch, and a line per refinement as the state count changes.</summary>
+    private sealed class EpochPrinter(TextWriter log) : IProgress<EpochSummary>
+    {
+        public void Report(EpochSummary value) =>
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  epoch {value.Epoch,4}  refinements {value.RefinementsDone,2}  train loss {value.TrainLoss,8:F4}  test loss {value.TestLoss,8:F4}  states {value.StateCount,3}  {value.Elapsed.TotalSeconds,6:F1} s"));
+    }
+}

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using DSpib.Systems.Potentials;
+
+namespace DSpib.Systems.Dynamics;
+
+/// <summary>
+/// Runs independent walkers in parallel and records frames; subclasses supply one walker's integration.
+/// </summary>
+public abstract class LangevinIntegrator
+{
+    /// <summary>Creates an integrator with validated settings.</summary>
+    /// <param name="options">The settings.</param>
+    protected LangevinIntegrator(LangevinOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+    }
+
+    /// <summary>The settings.</summary>
+    public LangevinOptions Options { get; }
+
+    /// <summary>Simulates every walker from its start and records <see cref="LangevinOptions.FramesPerWalker"/> frames each.</summary>
+    /// <param name="potential">The potential energy surface.</param>
+    /// <param name="starts">One start for all walkers, or one per walker (each with <see cref="IPotential.Dimension"/> coordinates).</param>
+    /// <param name="progress">Receives the fraction of frames done (optional).</param>
+    /// <param name="cancellationToken">Checked between frames.</param>
+    public SimulationResult Run(IPotential potential, IReadOnlyList<double[]> starts, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(potential);
+        ArgumentNullException.ThrowIfNull(starts);
+        if (starts.Count != 1 && starts.Count != Options.Walkers)
+        {
+            throw new ArgumentException($"Give one start for all walkers or one per walker ({Options.Walkers}); got {starts.Count}.", nameof(starts));
+        }
+
+        foreach (var start in starts)
+        {
+            if (start is null || start.Length != potential.Dimension || start.Any(v => !double.IsFinite(v)))
+            {
+                throw new ArgumentException($"Every start needs {potential.Dimension} finite coordinates.", nameof(starts));
+            }
+        }
+
+        var stopwatch = Stopwatch.StartNew();
+        var trajectories = new double[Options.Walkers][,];
+        var kinetic = new double[Options.Walkers];
+        long framesDone = 0;
+        var totalFrames = (long)Options.Walkers * Options.FramesPerWalker;
+        var reportEvery = Math.Max(1, totalFrames / 100);
+        Parallel.For(
+            0,
+            Options.Walkers,
+            new ParallelOptions { CancellationToken = cancellationToken },
+            walker =>
+            {
+                var frames = new double[Options.FramesPerWalker, potential.Dimension];
+                var start = starts[starts.Count == 1 ? 0 : walker];
+                kinetic[walker] = SimulateWalker(potential, start, new GaussianStream(Options.Seed, walker), frames, () =>
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var done = Interlocked.Increment(ref framesDone);
+                    if (done % reportEvery == 0)
+                    {
+                        progress?.Report((double)done / totalFrames);
+                    }
+                });
+                trajectories[walker] = frames;
+            });
+
+        var steps = (long)Options.Walkers * (Options.EquilibrationSteps + ((long)Options.FramesPerWalker * Options.StepsPerFrame));
+        return new SimulationResult(trajectories, kinetic.Average(), steps, stopwatch.Elapsed);
+    }
+
+    /// <summary>
+    /// Integrates one walker: <see cref="LangevinOptions.EquilibrationSteps"/> steps, then for each frame
+    /// <see cref="LangevinOptions.StepsPerFrame"/> steps and a record, calling <paramref name="frameDone"/> after each.
+    /// </summary>
+    /// <returns>The walker's mean of m v_d^2 over recorded frames (NaN without velocities).</returns>
+    private protected abstract double SimulateWalker(IPotential potential, double[] start, GaussianStream noise, double[,] frames, Action frameDone);
+}

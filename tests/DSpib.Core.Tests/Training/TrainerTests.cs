@@ -1,0 +1,164 @@
+using DSpib.Core.Tests.Support;
+using DSpib.Data;
+using DSpib.Training;
+
+namespace DSpib.Core.Tests.Training;
+
+public class TrainerTests
+{
+    /// <summary>4 walkers x 4,000 frames: enough for SPIB to merge 30 initial states, small enough for seconds per fit.</summary>
+    private static TrajectorySet SmallData() => ThreeHoleData.Simulate(walkers: 4, frames: 4_000);
+
+    private static DSpibModel NewModel(int seed = 42) =>
+        DSpibModel.Create().WithInputDimension(2).WithLatentDimension(2).WithLinearEncoder().WithDecoder(16, 16).WithSeed(seed).Build();
+
+    private static Trainer NewTrainer(int seed = 42, int maxEpochs = 40, int refinements = 3, double beta = 1e-2) =>
+        Trainer.Create().WithLag(20).WithBatchSize(512).WithBeta(beta).WithRefinement(refinements, patience: 2, tolerance: 1e-3).WithMaxEpochs(maxEpochs).WithSeed(seed).Build();
+
+    [Fact]
+    public void Fit_SameSeeds_GivesBitwiseIdenticalLosses()
+    {
+        var data = SmallData();
+        var labels = InitialLabels.KMeans(data, 30, seed: 1);
+
+        using var first = NewModel();
+        var a = NewTrainer(maxEpochs: 6).Fit(first, data, labels);
+        using var second = NewModel();
+        var b = NewTrainer(maxEpochs: 6).Fit(second, data, labels);
+
+        a.History.Select(h => h.TrainLoss).Should().Equal(b.History.Select(h => h.TrainLoss));
+        a.History.Select(h => h.TestLoss).Should().Equal(b.History.Select(h => h.TestLoss));
+        first.Encode(data.Trajectories[0].ToMatrix()).Should().BeEquivalentTo(second.Encode(data.Trajectories[0].ToMatrix()));
+    }
+
+    [Fact]
+    public void Fit_DifferentTrainingSeed_GivesDifferentLosses()
+    {
+        var data = SmallData();
+        var labels = InitialLabels.KMeans(data, 30, seed: 1);
+
+        using var first = NewModel();
+        var a = NewTrainer(seed: 1, maxEpochs: 2).Fit(first, data, labels);
+        using var second = NewModel();
+        var b = NewTrainer(seed: 2, maxEpochs: 2).Fit(second, data, labels);
+
+        a.History[^1].TrainLoss.Should().NotBe(b.History[^1].TrainLoss);
+    }
+
+    [Fact]
+    public void Fit_Refinement_ShrinksTheStatesAndKeepsEverythingConsistent()
+    {
+        var data = SmallData();
+        var labels = InitialLabels.KMeans(data, 30, seed: 1);
+        using var model = NewModel();
+
+        var report = NewTrainer().Fit(model, data, labels);
+
+        report.Refinements.Should().NotBeEmpty();
+        report.Refinements[0].StatesBefore.Should().Be(30);
+        report.Refinements[0].StatesAfter.Should().BeLessThan(30);
+        report.Refinements.Should().OnlyContain(r => r.StatesAfter <= r.StatesBefore);
+        report.Refinements[^1].IsFinal.Should().BeTrue();
+        model.StateCount.Should().Be(report.Refinements[^1].StatesAfter);
+        report.StatePopulations.Should().HaveCount(model.StateCount);
+        report.StatePopulations.Sum().Should().BeApproximately(1.0, 1e-9);
+        report.History.Should().OnlyContain(h => h.Populations.Count == h.StateCount);
+        model.PredictStates(data.Trajectories[0].ToMatrix()).Should().OnlyContain(s => s >= 0 && s < model.StateCount);
+    }
+
+    [Fact]
+    public void Fit_CancelledAfterThreeEpochs_StopsAndLeavesAUsableModel()
+    {
+        var data = SmallData();
+        var labels = InitialLabels.KMeans(data, 30, seed: 1);
+        using var model = NewModel();
+        using var cancellation = new CancellationTokenSource();
+        var progress = new SynchronousProgress<EpochSummary>(e =>
+        {
+            if (e.Epoch == 3)
+            {
+                cancellation.Cancel();
+            }
+        });
+
+        var report = NewTrainer(maxEpochs: 100).Fit(model, data, labels, progress, cancellation.Token);
+
+        report.WasCancelled.Should().BeTrue();
+        report.History.Should().HaveCount(3);
+        model.IsTrained.Should().BeTrue();
+        var z = model.Encode(data.Trajectories[0].ToMatrix());
+        z.Cast<double>().Should().OnlyContain(v => double.IsFinite(v));
+        model.PredictStates(data.Trajectories[0].ToMatrix()).Should().OnlyContain(s => s >= 0 && s < model.StateCount);
+    }
+
+    [Fact]
+    public void Fit_CollapsedRepresentation_ThrowsSayingWhatToChange()
+    {
+        var data = SmallData();
+        var labels = InitialLabels.KMeans(data, 30, seed: 1);
+        using var model = NewModel();
+
+        // An overwhelming bottleneck squeezes every frame onto the prior, so the decoder can only predict one state.
+        var act = () => NewTrainer(beta: 1e4, maxEpochs: 200, refinements: 10).Fit(model, data, labels);
+
+        act.Should().Throw<InvalidOperationException>().WithMessage("*left 1 state*Lower beta*");
+    }
+
+    [Fact]
+    public void Fit_DataWithOtherFeatureCount_ThrowsNamingData()
+    {
+        var data = TrajectorySet.Create().Add(new double[10, 3], 1.0).Build();
+        var labels = InitialLabels.FromArrays(data, [[0, 1, 0, 1, 0, 1, 0, 1, 0, 1]]);
+        using var model = NewModel();
+
+        var act = () => NewTrainer().Fit(model, data, labels);
+
+        act.Should().Throw<ArgumentException>().WithParameterName("data").WithMessage("*3 descriptors*WithInputDimension(2)*");
+    }
+
+    [Fact]
+    public void Fit_LabelsOfAnotherDataSet_ThrowsNamingInitialLabels()
+    {
+        var data = SmallData();
+        var other = TrajectorySet.Create().Add(new double[10, 2], 1.0).Build();
+        var labels = InitialLabels.FromArrays(other, [[0, 1, 0, 1, 0, 1, 0, 1, 0, 1]]);
+        using var model = NewModel();
+
+        var act = () => NewTrainer().Fit(model, data, labels);
+
+        act.Should().Throw<ArgumentException>().WithParameterName("initialLabels");
+    }
+
+    [Fact]
+    public void Fit_LagAsLongAsATrajectory_ThrowsNamingLag()
+    {
+        var data = TrajectorySet.Create().Add(new double[20, 2], 1.0).Build();
+        var labels = InitialLabels.FromArray(data, Enumerable.Range(0, 20).Select(i => i % 2).ToArray());
+        using var model = NewModel();
+
+        var act = () => Trainer.Create().WithLag(20).Build().Fit(model, data, labels);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("lag").WithMessage("*20 frames*");
+    }
+
+    [Fact]
+    public void Encode_BeforeTraining_ThrowsSayingHowToTrain()
+    {
+        using var model = NewModel();
+
+        var act = () => model.Encode(new double[1, 2]);
+
+        act.Should().Throw<InvalidOperationException>().WithMessage("*not trained*Fit*");
+    }
+
+    [Fact]
+    public void Build_Twice_Throws()
+    {
+        var builder = Trainer.Create();
+        builder.Build();
+
+        var act = () => builder.Build();
+
+        act.Should().Throw<InvalidOperationException>();
+    }
+}
