@@ -15,7 +15,7 @@ internal sealed record SampleOptions
 
     public int StepsPerFrame { get; init; } = 10;
 
-    public int EquilibrationSteps { get; init; } = 10_000;
+    public int EquilibrationSteps { get; init; } = 1_000;
 
     public int Clusters { get; init; } = 100;
 
@@ -32,6 +32,12 @@ internal sealed record SampleOptions
     public int MaxEpochs { get; init; } = 1000;
 
     public int Seed { get; init; } = 42;
+
+    public int VerificationWalkers { get; init; } = 40;
+
+    public int VerificationFrames { get; init; } = 25_000;
+
+    public int VerificationStride { get; init; } = 100;
 
     public string Output { get; init; } = Path.Combine("out", "three-hole");
 
@@ -50,6 +56,9 @@ internal sealed record SampleOptions
           --refinements N      label refinement rounds (10)
           --max-epochs N       epoch cap (1000)
           --seed N             seed of simulation, clustering and training (42)
+          --verify-walkers N   walkers of the independent run that measures state populations (40)
+          --verify-frames N    frames per walker of that run (25000)
+          --verify-stride N    steps per frame of that run (100)
           --output DIR         output folder (out/three-hole)
         """;
 
@@ -81,6 +90,9 @@ internal sealed record SampleOptions
                 "--refinements" => options with { Refinements = Int(name, value) },
                 "--max-epochs" => options with { MaxEpochs = Int(name, value) },
                 "--seed" => options with { Seed = Int(name, value) },
+                "--verify-walkers" => options with { VerificationWalkers = Int(name, value) },
+                "--verify-frames" => options with { VerificationFrames = Int(name, value) },
+                "--verify-stride" => options with { VerificationStride = Int(name, value) },
                 "--output" => options with { Output = value },
                 _ => throw new ArgumentException($"Unknown option {name}.\n{Usage}"),
             };

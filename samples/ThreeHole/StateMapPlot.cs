@@ -19,24 +19,28 @@ internal static class StateMapPlot
         var plot = new Plot();
         var points = grid.Points();
 
-        // Every few grid points is enough for a crisp map and keeps the file small.
-        var stride = Math.Max(1, states.Length / 20_000);
+        // Every few grid points in both directions is enough for a crisp map and keeps the file small.
+        var step = Math.Max(1, grid.Columns / 110);
         for (var k = 0; k < summary.StateCount; k++)
         {
             var xs = new List<double>();
             var ys = new List<double>();
-            for (var i = 0; i < states.Length; i += stride)
+            for (var row = 0; row < grid.Rows; row += step)
             {
-                if (states[i] == k)
+                for (var column = 0; column < grid.Columns; column += step)
                 {
-                    xs.Add(points[i, 0]);
-                    ys.Add(points[i, 1]);
+                    var i = (row * grid.Columns) + column;
+                    if (states[i] == k)
+                    {
+                        xs.Add(points[i, 0]);
+                        ys.Add(points[i, 1]);
+                    }
                 }
             }
 
-            var markers = plot.Add.Markers(xs.ToArray(), ys.ToArray(), MarkerShape.FilledSquare, 4, Palette[k % Palette.Length].WithAlpha(0.55));
+            var markers = plot.Add.Markers(xs.ToArray(), ys.ToArray(), MarkerShape.FilledSquare, 5, Palette[k % Palette.Length].WithAlpha(0.55));
             var state = summary.States[k];
-            markers.LegendText = string.Create(CultureInfo.InvariantCulture, $"state {k}: MD {state.Population:F3}, Boltzmann {state.BoltzmannPopulation:F3}");
+            markers.LegendText = string.Create(CultureInfo.InvariantCulture, $"state {k}: MD {state.Population:F3} ± {state.StandardError:F3}, Boltzmann {state.BoltzmannPopulation:F3}");
         }
 
         var contour = plot.Add.ContourLines(PotentialSurface(potential), 14);

@@ -24,8 +24,11 @@ internal static class ThreeHoleRun
         Directory.CreateDirectory(options.Output);
         var potential = new ThreeHolePotential();
 
+        // The exact Boltzmann distribution on a fine grid: walker starts are drawn from it, and state populations are
+        // checked against it.
+        var grid = BoltzmannGrid.Create(potential, options.Temperature);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Simulating {options.Walkers} walkers x {options.FramesPerWalker} frames at k_B T = {options.Temperature} (overdamped Langevin, dt = {options.TimeStep}, {options.StepsPerFrame} steps per frame)..."));
-        var simulation = Simulate(potential, options, log, cancellationToken);
+        var simulation = Simulate(potential, grid, options, log, cancellationToken);
 
         var builder = TrajectorySet.Create();
         for (var walker = 0; walker < simulation.Trajectories.Count; walker++)
@@ -58,12 +61,19 @@ internal static class ThreeHoleRun
         var progress = new EpochPrinter(log);
         var report = trainer.Fit(model, data, labels, progress, cancellationToken);
 
-        // Boltzmann population of each state: integrate exp(-V / kT) over a fine grid, each point assigned by the model.
-        var grid = BoltzmannGrid.Create(potential, options.Temperature);
+        // Boltzmann population of each state: the grid's weights summed over the points the model assigns to it.
         var gridStates = model.PredictStates(grid.Points());
         var boltzmann = grid.Populations(gridStates, model.StateCount);
 
-        var summary = ThreeHoleSummary.From(options, report, boltzmann, simulation);
+        // Populations from the training frames carry the sampling noise of the slow left-right exchange (a standard
+        // error near 0.02 at the default size), so the states are also measured on a long independent run.
+        var training = PopulationEstimate.FromWalkers(Enumerable.Range(0, data.Trajectories.Count).Select(i => report.FinalLabels.ForTrajectory(i).ToArray()).ToArray(), model.StateCount);
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Measuring state populations on an independent run of {options.VerificationWalkers} walkers x {options.VerificationFrames} frames every {options.VerificationStride} steps..."));
+        var verification = SimulateVerification(potential, grid, options, cancellationToken);
+        var verificationStates = verification.Trajectories.Select(model.PredictStates).ToArray();
+        var independent = PopulationEstimate.FromWalkers(verificationStates, model.StateCount);
+
+        var summary = ThreeHoleSummary.From(options, report, boltzmann, training, independent, simulation, verification);
         log.WriteLine();
         log.WriteLine(summary.FormatTable());
 
@@ -73,7 +83,7 @@ internal static class ThreeHoleRun
         return summary;
     }
 
-    private static SimulationResult Simulate(ThreeHolePotential potential, SampleOptions options, TextWriter log, CancellationToken cancellationToken)
+    private static SimulationResult Simulate(ThreeHolePotential potential, BoltzmannGrid grid, SampleOptions options, TextWriter log, CancellationToken cancellationToken)
     {
         var langevin = new LangevinOptions
         {
@@ -86,12 +96,27 @@ internal static class ThreeHoleRun
             Seed = options.Seed,
         };
 
-        // Walkers start in the three wells in turn, so no well is missed however short the run.
-        var minima = potential.LocalMinima();
-        var starts = Enumerable.Range(0, options.Walkers).Select(w => minima[w % minima.Count]).ToArray();
+        // Walkers start from Boltzmann-distributed points, so they are in equilibrium from the first step and the
+        // populations estimated from the frames carry no memory of where the walkers began.
+        var starts = grid.Sample(options.Walkers, options.Seed);
         var result = new OverdampedLangevin(langevin).Run(potential, starts, null, cancellationToken);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {result.TotalSteps:N0} steps in {result.Elapsed.TotalSeconds:F1} s"));
         return result;
+    }
+
+    private static SimulationResult SimulateVerification(ThreeHolePotential potential, BoltzmannGrid grid, SampleOptions options, CancellationToken cancellationToken)
+    {
+        var langevin = new LangevinOptions
+        {
+            Temperature = options.Temperature,
+            TimeStep = options.TimeStep,
+            Walkers = options.VerificationWalkers,
+            FramesPerWalker = options.VerificationFrames,
+            StepsPerFrame = options.VerificationStride,
+            EquilibrationSteps = options.EquilibrationSteps,
+            Seed = options.Seed + 1,
+        };
+        return new OverdampedLangevin(langevin).Run(potential, grid.Sample(options.VerificationWalkers, options.Seed + 1), null, cancellationToken);
     }
 
     private static void WriteStateMapCsv(string path, double[,] points, int[] states)

@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Text.Json;
 using DSpib.Benchmarks;
 
+// One command per figure; results are printed and written as JSON to benchmark-results/<figure>.json.
 var figure = args.Length > 0 ? args[0] : "help";
 var threadsIndex = Array.IndexOf(args, "--threads");
 if (threadsIndex >= 0)
@@ -9,23 +11,34 @@ if (threadsIndex >= 0)
     TorchSharp.torch.set_num_threads(int.Parse(args[threadsIndex + 1], CultureInfo.InvariantCulture));
 }
 
-var results = figure switch
+List<Measurement>? results = figure switch
 {
-    "step-profile" => StepProfile.Run(states: 100, steps: 200).ToList(),
-    "step-profile-3" => StepProfile.Run(states: 3, steps: 200).ToList(),
+    "spib-epoch" => [SpibEpochBenchmark.FirstRound(epochs: 8), SpibEpochBenchmark.FullRun()],
+    "spib-step" => StepProfile.Run(states: 100, steps: 200).Concat(StepProfile.Run(states: 3, steps: 200)).ToList(),
+    "memory" => [MemoryBenchmark.Run()],
+    "simulation" => SimulationBenchmark.Run().ToList(),
     _ => null,
 };
 
 if (results is null)
 {
-    Console.WriteLine("usage: dotnet run -c Release --project tests/DSpib.Benchmarks -- <figure>");
-    Console.WriteLine("figures: step-profile");
+    Console.WriteLine("usage: dotnet run -c Release --project tests/DSpib.Benchmarks -- <figure> [--threads N]");
+    Console.WriteLine("figures: spib-epoch, spib-step, memory, simulation");
     return 1;
 }
 
 foreach (var r in results)
 {
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Name,-36} median {r.Median,9:F4} {r.Unit}  (IQR {r.Lower:F4}-{r.Upper:F4}, min {r.Min:F4}, n={r.Samples.Count})"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Name,-40} median {r.Median,10:F4} {r.Unit}  (IQR {r.Lower:F4}-{r.Upper:F4}, min {r.Min:F4}, n={r.Samples.Count})"));
+    foreach (var (key, value) in r.Settings)
+    {
+        Console.WriteLine($"    {key}: {value}");
+    }
 }
 
+Directory.CreateDirectory("benchmark-results");
+var path = Path.Combine("benchmark-results", figure + ".json");
+var json = results.Select(r => new { r.Name, r.Unit, r.Median, r.Lower, r.Upper, r.Min, r.Samples, r.Settings, Machine = Environment.MachineName, Cores = Environment.ProcessorCount, Date = DateTime.UtcNow });
+File.WriteAllText(path, JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
+Console.WriteLine($"written {path}");
 return 0;

@@ -12,13 +12,21 @@ public sealed class BoltzmannGrid
     private readonly double[,] _points;
     private readonly double[] _weights;
 
-    private BoltzmannGrid(double[,] points, double[] weights, int nx, int ny)
+    private BoltzmannGrid(double[,] points, double[] weights, int nx, int ny, double cellWidth, double cellHeight)
     {
         _points = points;
         _weights = weights;
         Columns = nx;
         Rows = ny;
+        CellWidth = cellWidth;
+        CellHeight = cellHeight;
     }
+
+    /// <summary>Width of a grid cell along x.</summary>
+    public double CellWidth { get; }
+
+    /// <summary>Height of a grid cell along y.</summary>
+    public double CellHeight { get; }
 
     /// <summary>Grid points along x.</summary>
     public int Columns { get; }
@@ -86,7 +94,7 @@ public sealed class BoltzmannGrid
             weights[i] /= total;
         }
 
-        return new BoltzmannGrid(points, weights, nx, ny);
+        return new BoltzmannGrid(points, weights, nx, ny, dx, dy);
     }
 
     /// <summary>The grid points as a Count x 2 matrix (x varies fastest).</summary>
@@ -94,6 +102,40 @@ public sealed class BoltzmannGrid
 
     /// <summary>The normalised Boltzmann weight of each grid point (sums to 1).</summary>
     public double[] Weights() => (double[])_weights.Clone();
+
+    /// <summary>
+    /// Draws <paramref name="count"/> points from the (gridded) Boltzmann distribution: a cell with probability equal
+    /// to its weight, then a uniform position inside it. Starting walkers from such points puts them in equilibrium at
+    /// once, so no well is over- or under-represented by where the walkers began.
+    /// </summary>
+    /// <param name="count">Number of points (at least 1).</param>
+    /// <param name="seed">Seed of the draw.</param>
+    public double[][] Sample(int count, int seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        var random = new MathNet.Numerics.Random.Xoshiro256StarStar(seed);
+        var cumulative = new double[_weights.Length];
+        var sum = 0.0;
+        for (var i = 0; i < _weights.Length; i++)
+        {
+            sum += _weights[i];
+            cumulative[i] = sum;
+        }
+
+        var samples = new double[count][];
+        for (var n = 0; n < count; n++)
+        {
+            var index = Array.BinarySearch(cumulative, random.NextDouble() * sum);
+            index = Math.Min(index < 0 ? ~index : index, _weights.Length - 1);
+            samples[n] =
+            [
+                _points[index, 0] + ((random.NextDouble() - 0.5) * CellWidth),
+                _points[index, 1] + ((random.NextDouble() - 0.5) * CellHeight),
+            ];
+        }
+
+        return samples;
+    }
 
     /// <summary>The Boltzmann population of each state, given every grid point's state.</summary>
     /// <param name="assignment">A state index in 0..stateCount-1 for every grid point.</param>
