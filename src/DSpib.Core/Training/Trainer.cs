@@ -348,6 +348,7 @@ public sealed class Trainer
         /// <summary>From on-device sums of [loss, cross-entropy, KL, 1], each multiplied by its batch's weight sum.</summary>
         public static LossTotals From(Tensor sums)
         {
+            using var scope = NewDisposeScope();
             var values = sums.to(ScalarType.Float64).cpu().data<double>().ToArray();
             return new LossTotals(values[0] / values[3], values[1] / values[3], values[2] / values[3]);
         }

@@ -1,4 +1,5 @@
 using DSpib.Data;
+using DSpib.Systems.Analysis;
 using DSpib.Systems.Dynamics;
 using DSpib.Systems.Potentials;
 
@@ -13,8 +14,8 @@ internal static class ThreeHoleData
     public const double Temperature = 0.6;
 
     /// <summary>
-    /// Overdamped Langevin at k_B T = 0.6 (dt 1e-3, <paramref name="stride"/> steps per frame), walkers started in
-    /// the three wells in turn.
+    /// Overdamped Langevin at k_B T = 0.6 (dt 1e-3, <paramref name="stride"/> steps per frame), walkers started from
+    /// Boltzmann-distributed points.
     /// </summary>
     public static TrajectorySet Simulate(int walkers, int frames, int seed = 1, int stride = 10)
     {
@@ -26,7 +27,6 @@ internal static class ThreeHoleData
             }
 
             var potential = new ThreeHolePotential();
-            var minima = potential.LocalMinima();
             var options = new LangevinOptions
             {
                 Temperature = Temperature,
@@ -37,7 +37,7 @@ internal static class ThreeHoleData
                 EquilibrationSteps = 1_000,
                 Seed = seed,
             };
-            var starts = Enumerable.Range(0, walkers).Select(w => minima[w % minima.Count]).ToArray();
+            var starts = BoltzmannGrid.Create(potential, Temperature).Sample(walkers, seed);
             var result = new OverdampedLangevin(options).Run(potential, starts, null, CancellationToken.None);
             var builder = TrajectorySet.Create();
             foreach (var trajectory in result.Trajectories)
