@@ -28,7 +28,8 @@ internal static class ThreeHoleRun
         // checked against it.
         var grid = BoltzmannGrid.Create(potential, options.Temperature);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Simulating {options.Walkers} walkers x {options.FramesPerWalker} frames at k_B T = {options.Temperature} (overdamped Langevin, dt = {options.TimeStep}, {options.StepsPerFrame} steps per frame)..."));
-        var simulation = Simulate(potential, grid, options, log, cancellationToken);
+        var simulation = Simulate(potential, grid, options, options.Walkers, options.FramesPerWalker, options.StepsPerFrame, options.Seed, cancellationToken);
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {simulation.TotalSteps:N0} steps in {simulation.Elapsed.TotalSeconds:F1} s"));
 
         var builder = TrajectorySet.Create();
         for (var walker = 0; walker < simulation.Trajectories.Count; walker++)
@@ -69,7 +70,7 @@ internal static class ThreeHoleRun
         // error near 0.02 at the default size), so the states are also measured on a long independent run.
         var training = PopulationEstimate.FromWalkers(Enumerable.Range(0, data.Trajectories.Count).Select(i => report.FinalLabels.ForTrajectory(i).ToArray()).ToArray(), model.StateCount);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Measuring state populations on an independent run of {options.VerificationWalkers} walkers x {options.VerificationFrames} frames every {options.VerificationStride} steps..."));
-        var verification = SimulateVerification(potential, grid, options, cancellationToken);
+        var verification = Simulate(potential, grid, options, options.VerificationWalkers, options.VerificationFrames, options.VerificationStride, options.Seed + 1, cancellationToken);
         var verificationStates = verification.Trajectories.Select(model.PredictStates).ToArray();
         var independent = PopulationEstimate.FromWalkers(verificationStates, model.StateCount);
 
@@ -83,40 +84,20 @@ internal static class ThreeHoleRun
         return summary;
     }
 
-    private static SimulationResult Simulate(ThreeHolePotential potential, BoltzmannGrid grid, SampleOptions options, TextWriter log, CancellationToken cancellationToken)
+    /// <summary>Overdamped Langevin walkers started from Boltzmann-distributed points, so they are in equilibrium from the first step.</summary>
+    private static SimulationResult Simulate(ThreeHolePotential potential, BoltzmannGrid grid, SampleOptions options, int walkers, int frames, int stride, int seed, CancellationToken cancellationToken)
     {
         var langevin = new LangevinOptions
         {
             Temperature = options.Temperature,
             TimeStep = options.TimeStep,
-            Walkers = options.Walkers,
-            FramesPerWalker = options.FramesPerWalker,
-            StepsPerFrame = options.StepsPerFrame,
+            Walkers = walkers,
+            FramesPerWalker = frames,
+            StepsPerFrame = stride,
             EquilibrationSteps = options.EquilibrationSteps,
-            Seed = options.Seed,
+            Seed = seed,
         };
-
-        // Walkers start from Boltzmann-distributed points, so they are in equilibrium from the first step and the
-        // populations estimated from the frames carry no memory of where the walkers began.
-        var starts = grid.Sample(options.Walkers, options.Seed);
-        var result = new OverdampedLangevin(langevin).Run(potential, starts, null, cancellationToken);
-        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {result.TotalSteps:N0} steps in {result.Elapsed.TotalSeconds:F1} s"));
-        return result;
-    }
-
-    private static SimulationResult SimulateVerification(ThreeHolePotential potential, BoltzmannGrid grid, SampleOptions options, CancellationToken cancellationToken)
-    {
-        var langevin = new LangevinOptions
-        {
-            Temperature = options.Temperature,
-            TimeStep = options.TimeStep,
-            Walkers = options.VerificationWalkers,
-            FramesPerWalker = options.VerificationFrames,
-            StepsPerFrame = options.VerificationStride,
-            EquilibrationSteps = options.EquilibrationSteps,
-            Seed = options.Seed + 1,
-        };
-        return new OverdampedLangevin(langevin).Run(potential, grid.Sample(options.VerificationWalkers, options.Seed + 1), null, cancellationToken);
+        return new OverdampedLangevin(langevin).Run(potential, grid.Sample(walkers, seed), null, cancellationToken);
     }
 
     private static void WriteStateMapCsv(string path, double[,] points, int[] states)

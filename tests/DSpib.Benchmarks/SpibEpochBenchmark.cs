@@ -32,19 +32,8 @@ internal static class SpibEpochBenchmark
     /// <summary>Epochs at the full 100 initial states (no refinement yet): the most expensive epochs of a run.</summary>
     public static Measurement FirstRound(int epochs)
     {
-        var data = ThreeHoleData();
-        var labels = InitialLabels.KMeans(data, 100, 42);
-        using var model = NewModel();
-        var durations = new List<double>();
-        var previous = TimeSpan.Zero;
-        var progress = new InlineProgress(e =>
-        {
-            durations.Add((e.Elapsed - previous).TotalSeconds);
-            previous = e.Elapsed;
-        });
-
         // Patience above the epoch count: no refinement happens, so every epoch has 100 states.
-        NewTrainer(epochs, patience: epochs + 1).Fit(model, data, labels, progress);
+        var (durations, _) = TimeEpochs(NewTrainer(epochs, patience: epochs + 1));
 
         // The first epoch also pays for setup (standardising, uploading, the first pseudo-inputs).
         return new Measurement("spib-epoch (100 states)", "s", durations.Skip(1).ToArray(), Settings(epochs));
@@ -52,6 +41,16 @@ internal static class SpibEpochBenchmark
 
     /// <summary>Every epoch of a complete run with refinements, as a user experiences it.</summary>
     public static Measurement FullRun()
+    {
+        var (durations, report) = TimeEpochs(NewTrainer(1000, patience: 5));
+        var settings = Settings(report.History.Count);
+        settings["statesFound"] = report.StateCount.ToString(CultureInfo.InvariantCulture);
+        settings["totalSeconds"] = report.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture);
+        return new Measurement("spib-epoch (full run, all epochs)", "s", durations.Skip(1).ToArray(), settings);
+    }
+
+    /// <summary>Trains on the benchmark data and returns each epoch's wall-clock duration.</summary>
+    private static (List<double> Durations, TrainingReport Report) TimeEpochs(Trainer trainer)
     {
         var data = ThreeHoleData();
         var labels = InitialLabels.KMeans(data, 100, 42);
@@ -63,11 +62,8 @@ internal static class SpibEpochBenchmark
             durations.Add((e.Elapsed - previous).TotalSeconds);
             previous = e.Elapsed;
         });
-        var report = NewTrainer(1000, patience: 5).Fit(model, data, labels, progress);
-        var settings = Settings(report.History.Count);
-        settings["statesFound"] = report.StateCount.ToString(CultureInfo.InvariantCulture);
-        settings["totalSeconds"] = report.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture);
-        return new Measurement("spib-epoch (full run, all epochs)", "s", durations.Skip(1).ToArray(), settings);
+        var report = trainer.Fit(model, data, labels, progress);
+        return (durations, report);
     }
 
     private static DSpibModel NewModel() =>

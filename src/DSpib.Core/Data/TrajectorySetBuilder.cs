@@ -24,18 +24,7 @@ public sealed class TrajectorySetBuilder
     public TrajectorySetBuilder Add(double[,] frames, double temperature, double[]? weights = null, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(frames);
-        var rows = frames.GetLength(0);
-        var columns = frames.GetLength(1);
-        var data = new double[rows * columns];
-        for (var n = 0; n < rows; n++)
-        {
-            for (var j = 0; j < columns; j++)
-            {
-                data[(n * columns) + j] = frames[n, j];
-            }
-        }
-
-        return AddRowMajor(data, rows, columns, temperature, weights, name, nameof(frames));
+        return AddRowMajor(Flatten(frames), frames.GetLength(0), frames.GetLength(1), temperature, weights, name, nameof(frames));
     }
 
     /// <summary>Adds a trajectory given as a frames x features single-precision matrix.</summary>
@@ -43,18 +32,7 @@ public sealed class TrajectorySetBuilder
     public TrajectorySetBuilder Add(float[,] frames, double temperature, double[]? weights = null, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(frames);
-        var rows = frames.GetLength(0);
-        var columns = frames.GetLength(1);
-        var data = new double[rows * columns];
-        for (var n = 0; n < rows; n++)
-        {
-            for (var j = 0; j < columns; j++)
-            {
-                data[(n * columns) + j] = frames[n, j];
-            }
-        }
-
-        return AddRowMajor(data, rows, columns, temperature, weights, name, nameof(frames));
+        return AddRowMajor(Flatten(frames), frames.GetLength(0), frames.GetLength(1), temperature, weights, name, nameof(frames));
     }
 
     /// <summary>Adds a trajectory given as one array per frame (all of the same length).</summary>
@@ -149,6 +127,19 @@ public sealed class TrajectorySetBuilder
         var weightCopy = ValidateWeights(weights, rows, label);
         _trajectories.Add(new Trajectory(data, rows, columns, temperature, weightCopy, label));
         return this;
+    }
+
+    private static double[] Flatten<T>(T[,] frames)
+        where T : IConvertible
+    {
+        var flat = Internal.ArrayViews.AsReadOnlySpan(frames);
+        var data = new double[flat.Length];
+        for (var i = 0; i < flat.Length; i++)
+        {
+            data[i] = flat[i].ToDouble(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return data;
     }
 
     private static double[] ValidateWeights(double[]? weights, int rows, string label)

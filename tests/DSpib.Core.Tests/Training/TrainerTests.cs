@@ -105,6 +105,20 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Fit_OnAFloat64Backend_TrainsAndEncodesInDoublePrecision()
+    {
+        var data = SmallData();
+        var labels = InitialLabels.KMeans(data, 30, seed: 1);
+        using var model = DSpibModel.Create().WithInputDimension(2).OnDevice(DSpib.Devices.DeviceBackend.Cpu(precision: DSpib.Devices.TensorPrecision.Float64)).Build();
+
+        var report = NewTrainer(maxEpochs: 3).Fit(model, data, labels);
+
+        report.History.Should().HaveCount(3);
+        report.History.Should().OnlyContain(h => double.IsFinite(h.TrainLoss));
+        model.Encode(data.Trajectories[0].ToMatrix()).Cast<double>().Should().OnlyContain(v => double.IsFinite(v));
+    }
+
+    [Fact]
     public void Fit_DataWithOtherFeatureCount_ThrowsNamingData()
     {
         var data = TrajectorySet.Create().Add(new double[10, 3], 1.0).Build();
