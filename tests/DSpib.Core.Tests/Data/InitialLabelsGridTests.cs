@@ -92,6 +92,27 @@ public class InitialLabelsGridTests
     }
 
     [Fact]
+    public void Grid_TooManyCells_ThrowsNamingBins()
+    {
+        double[,] frames = { { 0, 0, 0 }, { 1, 1, 1 } };
+
+        FluentActions.Invoking(() => InitialLabels.Grid(DataFactory.Single(frames), [65536, 65536]))
+            .Should().Throw<ArgumentOutOfRangeException>()
+            .WithParameterName("binsPerColumn");
+    }
+
+    [Fact]
+    public void Grid_CellCountOverflowingLongToASmallNumber_ThrowsNamingBins()
+    {
+        // 2147418113 * 1718039348 * 5 = 2^64 + 4: a product that wraps around in 64-bit arithmetic must still be rejected.
+        double[,] frames = { { 0, 0, 0 }, { 1, 1, 1 }, { 0.5, 0.5, 0.5 } };
+
+        FluentActions.Invoking(() => InitialLabels.Grid(DataFactory.Single(frames), [2147418113, 1718039348, 5]))
+            .Should().Throw<ArgumentOutOfRangeException>()
+            .WithParameterName("binsPerColumn");
+    }
+
+    [Fact]
     public void Grid_ColumnOutOfRange_ThrowsNamingColumns()
     {
         FluentActions.Invoking(() => InitialLabels.Grid(DataFactory.Single(Points), FourByTwo, [0, 2]))
