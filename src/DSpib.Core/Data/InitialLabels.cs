@@ -109,15 +109,24 @@ public static class InitialLabels
         }
 
         var selected = SelectColumns(data, columns, nameof(columns));
-        long cells = 1;
         foreach (var bins in binsPerColumn)
         {
             if (bins < 1)
             {
                 throw new ArgumentOutOfRangeException(nameof(binsPerColumn), bins, "Every column needs at least one bin.");
             }
+        }
 
+        // Stop multiplying once past int.MaxValue: the factors are below 2^31, so the running product stays below 2^62
+        // and cannot wrap around to a small, seemingly valid cell count.
+        long cells = 1;
+        foreach (var bins in binsPerColumn)
+        {
             cells *= bins;
+            if (cells > int.MaxValue)
+            {
+                break;
+            }
         }
 
         if (cells < 2 || cells > int.MaxValue)
