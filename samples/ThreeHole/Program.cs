@@ -4,6 +4,12 @@ using DSpib.Samples.ThreeHole;
 
 // Simulates the three-hole potential, labels frames with k-means, trains SPIB, and writes the states it finds with
 // their populations next to the exact Boltzmann populations of the same regions.
+if (args.Contains("--help") || args.Contains("-h"))
+{
+    Console.WriteLine(SampleOptions.Usage);
+    return 0;
+}
+
 SampleOptions options;
 try
 {
