@@ -119,6 +119,20 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Fit_MlpEncoderWithInputDependentVariance_TrainsAndEncodes()
+    {
+        var data = SmallData();
+        var labels = InitialLabels.KMeans(data, 30, seed: 1);
+        using var model = DSpibModel.Create().WithInputDimension(2).WithMlpEncoder([16, 16], DSpib.Spib.Activation.SiLU, inputDependentVariance: true).Build();
+
+        var report = NewTrainer(maxEpochs: 4).Fit(model, data, labels);
+
+        report.History[^1].TrainLoss.Should().BeLessThan(report.History[0].TrainLoss);
+        model.Configuration.Encoder.IsLinear.Should().BeFalse();
+        model.Encode(data.Trajectories[0].ToMatrix()).Cast<double>().Should().OnlyContain(v => double.IsFinite(v));
+    }
+
+    [Fact]
     public void Fit_DataWithOtherFeatureCount_ThrowsNamingData()
     {
         var data = TrajectorySet.Create().Add(new double[10, 3], 1.0).Build();
