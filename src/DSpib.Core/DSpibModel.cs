@@ -57,7 +57,7 @@ public sealed class DSpibModel : IDisposable
     /// </summary>
     public IReadOnlyList<double> StatePopulations => _statePopulations;
 
-    /// <summary>The standardiser applied to frames before encoding (fitted by the trainer).</summary>
+    /// <summary>The standardiser applied to frames before encoding (fitted by the trainer; throws before training).</summary>
     public Standardizer Standardizer => Network.Standardizer;
 
     internal SpibNetwork Network

@@ -87,6 +87,7 @@ public sealed class Trainer
         {
             TrainingLog.Finished(_logger, stopReason, run.History.Count, stopwatch.Elapsed.TotalSeconds, network.StateCount);
         }
+
         return new TrainingReport(run.History, run.Refinements, finalLabels, populations, pairs, split, stopReason, stopwatch.Elapsed);
     }
 
