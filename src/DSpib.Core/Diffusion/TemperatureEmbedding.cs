@@ -1,0 +1,130 @@
+using DSpib.Spib;
+
+namespace DSpib.Diffusion;
+
+/// <summary>Which function of temperature an embedding sees.</summary>
+public enum TemperatureInput
+{
+    /// <summary>k_B T itself.</summary>
+    Temperature,
+
+    /// <summary>log(k_B T): equal ratios of temperature are equal steps.</summary>
+    LogTemperature,
+
+    /// <summary>1 / k_B T (beta), the variable the Boltzmann factor is linear in.</summary>
+    InverseTemperature,
+
+    /// <summary>The noise scale lambda(T) of the temperature law (the reference's choice).</summary>
+    Lambda,
+}
+
+/// <summary>The kind of temperature embedding.</summary>
+public enum TemperatureEmbeddingKind
+{
+    /// <summary>No temperature input to the score network beyond the noise scale.</summary>
+    None,
+
+    /// <summary>Gaussian random Fourier features, then Linear and an activation.</summary>
+    Fourier,
+
+    /// <summary>A learned MLP from the scalar input.</summary>
+    Learned,
+}
+
+/// <summary>
+/// How the score network sees temperature: an immutable, fluent description. Examples:
+/// <c>TemperatureEmbedding.Fourier(16, scale: 100).OfLambda()</c> (the reference) or
+/// <c>TemperatureEmbedding.Fourier(16, scale: 0.1).OfLogTemperature()</c> (smooth in temperature, so nearby temperatures
+/// get nearby codes and the network can interpolate).
+/// </summary>
+/// <remarks>
+/// Fourier codes of two inputs x and x' are close when 2 pi scale |x - x'| is well below 1. With scale 100 the codes
+/// of any two training temperatures are unrelated, so the embedding carries no information between them.
+/// </remarks>
+public sealed record TemperatureEmbedding
+{
+    private TemperatureEmbedding(TemperatureEmbeddingKind kind, int dimension, double scale, TemperatureInput input, int seed, Activation activation)
+    {
+        Kind = kind;
+        Dimension = dimension;
+        Scale = scale;
+        Input = input;
+        Seed = seed;
+        Activation = activation;
+    }
+
+    /// <summary>No temperature embedding.</summary>
+    public static TemperatureEmbedding None { get; } = new(TemperatureEmbeddingKind.None, 0, 0, TemperatureInput.Lambda, 0, Activation.ReLU);
+
+    /// <summary>The kind.</summary>
+    public TemperatureEmbeddingKind Kind { get; init; }
+
+    /// <summary>Width of the embedding (even for Fourier features).</summary>
+    public int Dimension { get; init; }
+
+    /// <summary>Standard deviation of the Fourier frequencies (reference 100; 0.1-0.3 keeps codes of nearby temperatures close).</summary>
+    public double Scale { get; init; }
+
+    /// <summary>The function of temperature embedded.</summary>
+    public TemperatureInput Input { get; init; }
+
+    /// <summary>Seed of the random Fourier frequencies.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Activation after the embedding's linear layer(s).</summary>
+    public Activation Activation { get; init; }
+
+    /// <summary>Gaussian random Fourier features of the temperature input, then Linear(dimension, dimension) and an activation.</summary>
+    /// <param name="dimension">Embedding width, even and at least 2 (reference 16).</param>
+    /// <param name="scale">Standard deviation of the frequencies (reference 100).</param>
+    /// <param name="seed">Seed of the frequencies.</param>
+    public static TemperatureEmbedding Fourier(int dimension = 16, double scale = 1.0, int seed = 0)
+    {
+        if (dimension < 2 || dimension % 2 != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "Fourier features come in sine/cosine pairs: use an even dimension of at least 2.");
+        }
+
+        if (!(scale > 0) || !double.IsFinite(scale))
+        {
+            throw new ArgumentOutOfRangeException(nameof(scale), scale, "The frequency scale must be positive and finite.");
+        }
+
+        return new TemperatureEmbedding(TemperatureEmbeddingKind.Fourier, dimension, scale, TemperatureInput.LogTemperature, seed, Activation.ReLU);
+    }
+
+    /// <summary>A learned embedding: Linear(1, dimension), activation, Linear(dimension, dimension), activation.</summary>
+    /// <param name="dimension">Embedding width (at least 1).</param>
+    public static TemperatureEmbedding Learned(int dimension = 16)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
+        return new TemperatureEmbedding(TemperatureEmbeddingKind.Learned, dimension, 0, TemperatureInput.LogTemperature, 0, Activation.SiLU);
+    }
+
+    /// <summary>Embeds k_B T.</summary>
+    public TemperatureEmbedding OfTemperature() => this with { Input = TemperatureInput.Temperature };
+
+    /// <summary>Embeds log k_B T.</summary>
+    public TemperatureEmbedding OfLogTemperature() => this with { Input = TemperatureInput.LogTemperature };
+
+    /// <summary>Embeds 1 / k_B T.</summary>
+    public TemperatureEmbedding OfInverseTemperature() => this with { Input = TemperatureInput.InverseTemperature };
+
+    /// <summary>Embeds the noise scale lambda(T) (the reference).</summary>
+    public TemperatureEmbedding OfLambda() => this with { Input = TemperatureInput.Lambda };
+
+    /// <summary>Uses <paramref name="activation"/> after the embedding's linear layers.</summary>
+    /// <param name="activation">The activation.</param>
+    public TemperatureEmbedding WithActivation(Activation activation) => this with { Activation = activation };
+
+    /// <summary>The scalar the embedding sees for temperature <paramref name="temperature"/> with noise scale <paramref name="lambda"/>.</summary>
+    /// <param name="temperature">k_B T.</param>
+    /// <param name="lambda">lambda(T).</param>
+    public double InputValue(double temperature, double lambda) => Input switch
+    {
+        TemperatureInput.Temperature => temperature,
+        TemperatureInput.LogTemperature => Math.Log(temperature),
+        TemperatureInput.InverseTemperature => 1 / temperature,
+        _ => lambda,
+    };
+}
