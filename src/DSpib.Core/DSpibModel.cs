@@ -115,6 +115,44 @@ public sealed class DSpibModel : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// Generates latent samples from the SPIB baseline's prior, its VampPrior mixture: component k with its learned
+    /// weight omega_k, then N(mu(s_k), sigma^2 I).
+    /// </summary>
+    /// <param name="count">Number of samples (at least 1).</param>
+    /// <param name="seed">Seed of the draw; the same seed gives the same samples.</param>
+    /// <returns>Count x <see cref="LatentDimension"/> latent samples.</returns>
+    public double[,] SamplePrior(int count, int seed = 42)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        var network = Network;
+        using var generator = new Generator((ulong)seed, network.Backend.Device);
+        using var inference = inference_mode();
+        using var scope = NewDisposeScope();
+        var samples = network.Prior.Sample(count, network.Encoder, generator).to(ScalarType.Float64).cpu().contiguous();
+        var result = new double[count, LatentDimension];
+        samples.data<double>().CopyTo(ArrayViews.AsSpan(result));
+        return result;
+    }
+
+    /// <summary>Assigns latent points (for example generated samples) to metastable states: the decoder's most probable state.</summary>
+    /// <param name="latent">Points x <see cref="LatentDimension"/> latent coordinates.</param>
+    public int[] PredictStatesOfLatent(double[,] latent)
+    {
+        ArgumentNullException.ThrowIfNull(latent);
+        if (latent.GetLength(1) != LatentDimension)
+        {
+            throw new ArgumentException($"The points have {latent.GetLength(1)} coordinates but the latent space has {LatentDimension}.", nameof(latent));
+        }
+
+        var network = Network;
+        using var inference = inference_mode();
+        using var scope = NewDisposeScope();
+        var z = tensor(ArrayViews.AsReadOnlySpan(latent).ToArray(), [latent.GetLength(0), LatentDimension], dtype: ScalarType.Float64)
+            .to(network.Backend.ScalarType).to(network.Backend.Device);
+        return network.Decoder.Logits(z).argmax(1).cpu().data<long>().Select(s => (int)s).ToArray();
+    }
+
     /// <summary>Predicts the metastable state of every frame of every trajectory.</summary>
     /// <param name="data">Trajectories with <see cref="InputDimension"/> descriptors.</param>
     public StateLabels PredictStates(TrajectorySet data)

@@ -32,6 +32,21 @@ internal sealed class VampPrior : nn.Module
     public Tensor LogWeights() => weightLogits.log_softmax(0);
 
     /// <summary>
+    /// Draws from the mixture: a component k with probability omega_k, then N(mu(s_k), sigma^2(s_k) I), with the
+    /// learned weights and the encoder's variance (not its standard deviation) as the covariance.
+    /// </summary>
+    public Tensor Sample(long count, Encoder encoder, Generator generator)
+    {
+        using var scope = NewDisposeScope();
+        var (means, logVariance) = encoder.forward(pseudoInputs);
+        var components = multinomial(LogWeights().exp(), count, replacement: true, generator: generator);
+        var chosenMeans = means.index_select(0, components);
+        var standardDeviation = (0.5 * (logVariance.dim() == 1 ? logVariance.expand_as(means) : logVariance)).exp().index_select(0, components);
+        var noise = randn(chosenMeans.shape, dtype: chosenMeans.dtype, device: chosenMeans.device, generator: generator);
+        return (chosenMeans + (standardDeviation * noise)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
     /// log r(z) up to the constant -D/2 log 2 pi (which cancels against the same constant in log q), [batch].
     /// </summary>
     /// <remarks>

@@ -1,0 +1,118 @@
+using MathNet.Numerics.Statistics;
+
+namespace DSpib.Analysis;
+
+/// <summary>
+/// A one-dimensional free-energy profile F(x) = -ln p(x) in k_B T units, shifted so that its minimum is 0, on a
+/// regular grid.
+/// </summary>
+public sealed class FreeEnergyProfile
+{
+    private readonly double[] _grid;
+    private readonly double[] _freeEnergy;
+
+    private FreeEnergyProfile(double[] grid, double[] freeEnergy)
+    {
+        _grid = grid;
+        _freeEnergy = freeEnergy;
+    }
+
+    /// <summary>The grid points.</summary>
+    public IReadOnlyList<double> Grid => _grid;
+
+    /// <summary>F at each grid point, in k_B T, minimum 0 (positive infinity where the density is 0).</summary>
+    public IReadOnlyList<double> FreeEnergy => _freeEnergy;
+
+    /// <summary>
+    /// From a Gaussian kernel density estimate of <paramref name="samples"/> (reference: bandwidth 0.1, 200 points).
+    /// </summary>
+    /// <param name="samples">One coordinate of the samples (for example z_1).</param>
+    /// <param name="bandwidth">Kernel standard deviation.</param>
+    /// <param name="points">Grid points.</param>
+    /// <param name="min">Lower end of the grid; the samples' minimum when omitted.</param>
+    /// <param name="max">Upper end of the grid; the samples' maximum when omitted.</param>
+    public static FreeEnergyProfile FromKde(IReadOnlyList<double> samples, double bandwidth = 0.1, int points = 200, double? min = null, double? max = null)
+    {
+        var grid = MakeGrid(samples, points, min, max);
+        var list = samples as IList<double> ?? samples.ToArray();
+        if (!(bandwidth > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(bandwidth), bandwidth, "The bandwidth must be positive.");
+        }
+
+        var density = grid.Select(x => KernelDensity.EstimateGaussian(x, bandwidth, list)).ToArray();
+        return FromDensity(grid, density);
+    }
+
+    /// <summary>From a histogram of <paramref name="samples"/> with one bin per grid point (bin centres as the grid).</summary>
+    /// <param name="samples">One coordinate of the samples.</param>
+    /// <param name="bins">Number of bins.</param>
+    /// <param name="min">Lower edge; the samples' minimum when omitted.</param>
+    /// <param name="max">Upper edge; the samples' maximum when omitted.</param>
+    public static FreeEnergyProfile FromHistogram(IReadOnlyList<double> samples, int bins = 100, double? min = null, double? max = null)
+    {
+        var edges = MakeGrid(samples, bins + 1, min, max);
+        var width = edges[1] - edges[0];
+        var counts = new double[bins];
+        foreach (var value in samples)
+        {
+            var bin = (int)Math.Floor((value - edges[0]) / width);
+            if (bin >= 0 && bin <= bins)
+            {
+                counts[Math.Min(bin, bins - 1)]++;
+            }
+        }
+
+        var centres = Enumerable.Range(0, bins).Select(i => edges[0] + ((i + 0.5) * width)).ToArray();
+        return FromDensity(centres, counts);
+    }
+
+    /// <summary>Root-mean-square difference from <paramref name="reference"/> over the grid points where the reference is below <paramref name="cutoff"/> k_B T.</summary>
+    /// <param name="reference">A profile on the same grid (for example from MD).</param>
+    /// <param name="cutoff">Only points with reference F below this count (the paper's figure uses 3 k_B T).</param>
+    public double Rmse(FreeEnergyProfile reference, double cutoff = 3)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        if (reference._grid.Length != _grid.Length || reference._grid.Zip(_grid).Any(p => Math.Abs(p.First - p.Second) > 1e-9 * Math.Max(1, Math.Abs(p.First))))
+        {
+            throw new ArgumentException("Both profiles must be on the same grid; pass the same min, max and point count when making them.", nameof(reference));
+        }
+
+        var squares = Enumerable.Range(0, _grid.Length)
+            .Where(i => reference._freeEnergy[i] < cutoff)
+            .Select(i => Math.Pow(_freeEnergy[i] - reference._freeEnergy[i], 2))
+            .ToArray();
+        return squares.Length == 0 ? double.NaN : Math.Sqrt(squares.Average());
+    }
+
+    private static double[] MakeGrid(IReadOnlyList<double> samples, int points, double? min, double? max)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        ArgumentOutOfRangeException.ThrowIfLessThan(points, 2);
+        if (samples.Count == 0)
+        {
+            throw new ArgumentException("At least one sample is needed.", nameof(samples));
+        }
+
+        var low = min ?? samples.Min();
+        var high = max ?? samples.Max();
+        if (!(high > low))
+        {
+            throw new ArgumentException("The grid needs max above min.", nameof(samples));
+        }
+
+        return Enumerable.Range(0, points).Select(i => low + ((high - low) * i / (points - 1))).ToArray();
+    }
+
+    private static FreeEnergyProfile FromDensity(double[] grid, double[] density)
+    {
+        var freeEnergy = density.Select(p => p > 0 ? -Math.Log(p) : double.PositiveInfinity).ToArray();
+        var minimum = freeEnergy.Min();
+        for (var i = 0; i < freeEnergy.Length; i++)
+        {
+            freeEnergy[i] -= minimum;
+        }
+
+        return new FreeEnergyProfile(grid, freeEnergy);
+    }
+}
