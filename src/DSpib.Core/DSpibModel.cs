@@ -1,5 +1,6 @@
 using DSpib.Data;
 using DSpib.Devices;
+using DSpib.Diffusion;
 using DSpib.Internal;
 using DSpib.Spib;
 using TorchSharp;
@@ -133,6 +134,82 @@ public sealed class DSpibModel : IDisposable
         var result = new double[count, LatentDimension];
         samples.data<double>().CopyTo(ArrayViews.AsSpan(result));
         return result;
+    }
+
+    /// <summary>
+    /// Generates latent samples from a D-SPIB model's diffusion prior at any temperature, including ones it was not
+    /// trained at. Samples are drawn in batches, seeded, with progress and cancellation between batches.
+    /// </summary>
+    /// <param name="count">Number of samples (at least 1).</param>
+    /// <param name="temperature">k_B T to generate at (positive).</param>
+    /// <param name="seed">Seed of the draw; the same seed gives the same samples.</param>
+    /// <param name="sampler">The sampler (ancestral DDPM needs the discrete form of the SDE).</param>
+    /// <param name="steps">Integration steps of the reverse-SDE and ODE samplers (the ancestral sampler takes every discrete step).</param>
+    /// <param name="progress">Receives the fraction done after each batch (optional).</param>
+    /// <param name="cancellationToken">Checked between batches.</param>
+    /// <returns>Count x <see cref="LatentDimension"/> latent samples.</returns>
+    public double[,] Sample(int count, double temperature, int seed = 42, DiffusionSampler sampler = DiffusionSampler.Ancestral, int steps = 500, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        if (!(temperature > 0) || !double.IsFinite(temperature))
+        {
+            throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "The temperature must be positive and finite.");
+        }
+
+        var network = Network;
+        var prior = network.Diffusion ?? throw new InvalidOperationException("This model has no diffusion prior (it is the SPIB baseline): build it WithDiffusionPrior(...) to generate at a temperature, or use SamplePrior for the VampPrior.");
+        var lambda = prior.Lambda(temperature);
+        var result = new double[count, LatentDimension];
+        var output = ArrayViews.AsSpan(result);
+        using var generator = new Generator((ulong)seed, network.Backend.Device);
+        using var inference = no_grad();
+        const int Batch = 20_000;
+        for (var start = 0; start < count; start += Batch)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var rows = Math.Min(Batch, count - start);
+            using var scope = NewDisposeScope();
+            var type = network.Backend.ScalarType;
+            var device = network.Backend.Device;
+            var samples = sampler switch
+            {
+                DiffusionSampler.Ancestral => Samplers.Ancestral(prior, prior.Sde, rows, LatentDimension, temperature, lambda, generator, type, device),
+                DiffusionSampler.ReverseSde => Samplers.ReverseSde(prior, prior.Sde, steps, rows, LatentDimension, temperature, lambda, generator, type, device),
+                DiffusionSampler.PredictorCorrector => Samplers.ReverseSde(prior, prior.Sde, steps, rows, LatentDimension, temperature, lambda, generator, type, device, correctorSteps: 1),
+                DiffusionSampler.ProbabilityFlow => Samplers.ProbabilityFlowRk4(prior, prior.Sde, steps, rows, LatentDimension, temperature, lambda, generator, type, device),
+                _ => throw new ArgumentOutOfRangeException(nameof(sampler), sampler, "Unknown sampler."),
+            };
+            samples.to(ScalarType.Float64).cpu().contiguous().data<double>().CopyTo(output.Slice(start * LatentDimension, rows * LatentDimension));
+            progress?.Report((double)(start + rows) / count);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Exact log-densities log p(z | T) of a D-SPIB model's diffusion prior at latent points, from the probability-flow
+    /// ODE with the exact divergence (fixed-step RK4). F(z | T) = -k_B T log p(z | T).
+    /// </summary>
+    /// <param name="latent">Points x <see cref="LatentDimension"/> latent coordinates.</param>
+    /// <param name="temperature">k_B T (positive).</param>
+    /// <param name="steps">RK4 steps (at least 1).</param>
+    /// <returns>log p at each point, in nats.</returns>
+    public double[] LogDensity(double[,] latent, double temperature, int steps = 100)
+    {
+        ArgumentNullException.ThrowIfNull(latent);
+        if (latent.GetLength(1) != LatentDimension)
+        {
+            throw new ArgumentException($"The points have {latent.GetLength(1)} coordinates but the latent space has {LatentDimension}.", nameof(latent));
+        }
+
+        var network = Network;
+        var prior = network.Diffusion ?? throw new InvalidOperationException("This model has no diffusion prior (it is the SPIB baseline): build it WithDiffusionPrior(...) for exact log-densities.");
+        using var scope = NewDisposeScope();
+        var points = tensor(ArrayViews.AsReadOnlySpan(latent).ToArray(), [latent.GetLength(0), LatentDimension], dtype: ScalarType.Float64)
+            .to(network.Backend.ScalarType).to(network.Backend.Device);
+        var logDensity = ProbabilityFlowLikelihood.LogDensity(prior, prior.Sde, points, temperature, prior.Lambda(temperature), steps);
+        return logDensity.to(ScalarType.Float64).cpu().data<double>().ToArray();
     }
 
     /// <summary>Assigns latent points (for example generated samples) to metastable states: the decoder's most probable state.</summary>

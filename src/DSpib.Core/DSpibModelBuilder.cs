@@ -15,6 +15,8 @@ public sealed class DSpibModelBuilder
     private int[] _decoderHidden = [16, 16];
     private Activation _decoderActivation = Activation.ReLU;
     private LatentPrior _prior = LatentPrior.VampPrior;
+    private Diffusion.VpSde? _sde;
+    private Diffusion.ScoreNet? _scoreNet;
     private DeviceBackend? _backend;
     private int _seed = 42;
     private bool _built;
@@ -91,7 +93,21 @@ public sealed class DSpibModelBuilder
     /// </summary>
     public DSpibModelBuilder AsSpibBaseline()
     {
-        _prior = LatentPrior.VampPrior;
+        (_prior, _sde, _scoreNet) = (LatentPrior.VampPrior, null, null);
+        return this;
+    }
+
+    /// <summary>
+    /// D-SPIB: the temperature-conditioned diffusion prior replaces the VampPrior in a second training phase (the
+    /// reference's schedule: SPIB with refinements, then the joint objective).
+    /// </summary>
+    /// <param name="sde">The VP-SDE, for example <c>VpSde.Create().Discrete(100, 1e-4, 0.2).Build()</c> (the reference).</param>
+    /// <param name="scoreNet">The score network, for example <c>ScoreNet.Create().Reference().Build()</c>.</param>
+    public DSpibModelBuilder WithDiffusionPrior(Diffusion.VpSde sde, Diffusion.ScoreNet scoreNet)
+    {
+        ArgumentNullException.ThrowIfNull(sde);
+        ArgumentNullException.ThrowIfNull(scoreNet);
+        (_prior, _sde, _scoreNet) = (LatentPrior.Diffusion, sde, scoreNet);
         return this;
     }
 
@@ -126,7 +142,7 @@ public sealed class DSpibModelBuilder
         }
 
         _built = true;
-        var configuration = new ModelConfiguration(inputDimension, _latentDimension, _encoder, _decoderHidden, _decoderActivation, _prior, _seed);
+        var configuration = new ModelConfiguration(inputDimension, _latentDimension, _encoder, _decoderHidden, _decoderActivation, _prior, _seed, _sde, _scoreNet);
         return new DSpibModel(configuration, _backend ?? DeviceBackend.Cpu());
     }
 

@@ -10,6 +10,8 @@ namespace DSpib;
 /// <param name="DecoderActivation">Activation of the state decoder.</param>
 /// <param name="Prior">The latent prior.</param>
 /// <param name="Seed">Seed of the weight initialisation.</param>
+/// <param name="Sde">The VP-SDE of the diffusion prior (with <see cref="LatentPrior.Diffusion"/>).</param>
+/// <param name="ScoreNet">The score network's architecture (with <see cref="LatentPrior.Diffusion"/>).</param>
 public sealed record ModelConfiguration(
     int InputDimension,
     int LatentDimension,
@@ -17,4 +19,6 @@ public sealed record ModelConfiguration(
     IReadOnlyList<int> DecoderHiddenLayers,
     Activation DecoderActivation,
     LatentPrior Prior,
-    int Seed);
+    int Seed,
+    Diffusion.VpSde? Sde = null,
+    Diffusion.ScoreNet? ScoreNet = null);

@@ -31,7 +31,7 @@ internal static class StepProfile
         SpibObjective.Terms Forward(long step)
         {
             var batch = order.narrow(0, (step * 512) % (300_000 - 512), 512);
-            return SpibObjective.Compute(network, frames.index_select(0, batch), labels.index_select(0, batch), weights.index_select(0, batch), 0.01, generator);
+            return SpibObjective.Spib(network, frames.index_select(0, batch), labels.index_select(0, batch), weights.index_select(0, batch), 0.01, generator);
         }
 
         yield return Measurement.Time("forward", 1, 5, () =>

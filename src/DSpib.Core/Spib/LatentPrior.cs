@@ -8,4 +8,10 @@ public enum LatentPrior
     /// SPIB (Wang and Tiwary 2021), the baseline the D-SPIB paper compares against.
     /// </summary>
     VampPrior,
+
+    /// <summary>
+    /// D-SPIB's temperature-conditioned diffusion prior: a score-based model of p(z | T) trained jointly as the
+    /// bottleneck's prior, which can generate latent samples at temperatures it never saw.
+    /// </summary>
+    Diffusion,
 }

@@ -39,9 +39,16 @@ internal sealed class SpibNetwork : IDisposable
 
     public int StateCount => Decoder.StateCount;
 
-    /// <summary>All trainable parameters; call again after <see cref="ReplaceDecoder"/> or <see cref="ReplacePrior"/>.</summary>
+    /// <summary>The diffusion prior of a D-SPIB model; <see langword="null"/> for the SPIB baseline.</summary>
+    public Diffusion.DiffusionPrior? Diffusion { get; init; }
+
+    /// <summary>The parameters SPIB trains (encoder, decoder, VampPrior); call again after <see cref="ReplaceDecoder"/> or <see cref="ReplacePrior"/>.</summary>
     public IEnumerable<TorchSharp.Modules.Parameter> Parameters() =>
         Encoder.parameters().Concat(Decoder.parameters()).Concat(Prior.parameters());
+
+    /// <summary>The parameters the joint D-SPIB objective trains: encoder, decoder and diffusion prior.</summary>
+    public IEnumerable<TorchSharp.Modules.Parameter> JointParameters() =>
+        Encoder.parameters().Concat(Decoder.parameters()).Concat(Diffusion?.parameters() ?? []);
 
     public void ReplaceDecoder(StateDecoder decoder)
     {
@@ -65,6 +72,7 @@ internal sealed class SpibNetwork : IDisposable
         Encoder.train(training);
         Decoder.train(training);
         Prior.train(training);
+        Diffusion?.train(training);
     }
 
     public void Dispose()
@@ -72,6 +80,7 @@ internal sealed class SpibNetwork : IDisposable
         Encoder.Dispose();
         Decoder.Dispose();
         Prior.Dispose();
+        Diffusion?.Dispose();
         StandardizerMean.Dispose();
         StandardizerScale.Dispose();
     }

@@ -4,30 +4,62 @@ using static TorchSharp.torch;
 namespace DSpib.Training;
 
 /// <summary>
-/// The SPIB loss of a batch (METHOD section 3), with weights normalised by their sum:
-/// E_w[-log p(y[n+s] | z_n)] + beta E_w[log q(z_n | X_n) - log r(z_n)], one reparameterised sample z_n per pair.
+/// The training objectives of a batch, with weights normalised by their sum.
+/// SPIB (METHOD section 3): E_w[-log p(y[n+s] | z_n)] + beta E_w[log q(z_n | X_n) - log r(z_n)].
+/// D-SPIB (METHOD section 4.4): E_w[-log p(y[n+s] | z_n)] + beta E_w[log q(z_n | X_n) + L_diffusion(z_n, T_n)], where
+/// the denoising score-matching term estimates the cross-entropy to the diffusion prior and z_n is not detached.
+/// One reparameterised sample z_n per pair.
 /// </summary>
 internal static class SpibObjective
 {
-    public readonly record struct Terms(Tensor Loss, Tensor CrossEntropy, Tensor Kl, Tensor WeightSum);
+    /// <param name="Loss">The objective.</param>
+    /// <param name="CrossEntropy">Its future-state cross-entropy.</param>
+    /// <param name="Kl">Its bottleneck term before beta.</param>
+    /// <param name="Diffusion">The diffusion term alone (zero for SPIB).</param>
+    /// <param name="WeightSum">The batch's weight sum, for exact epoch means.</param>
+    public readonly record struct Terms(Tensor Loss, Tensor CrossEntropy, Tensor Kl, Tensor Diffusion, Tensor WeightSum)
+    {
+        /// <summary>[loss, cross-entropy, KL, diffusion, 1] times the weight sum, for accumulating epoch means.</summary>
+        public Tensor WeightedValues() => stack([Loss, CrossEntropy, Kl, Diffusion, ones_like(Loss)]) * WeightSum;
+    }
 
-    public static Terms Compute(SpibNetwork network, Tensor inputs, Tensor labels, Tensor weights, double beta, Generator generator)
+    public static Terms Spib(SpibNetwork network, Tensor inputs, Tensor labels, Tensor weights, double beta, Generator generator)
+    {
+        var (z, logQ) = SampleLatent(network, inputs, generator);
+        var logR = network.Prior.LogDensity(z, network.Encoder);
+        return Combine(network, z, labels, weights, logQ - logR, diffusion: null, beta);
+    }
+
+    public static Terms Joint(SpibNetwork network, Tensor inputs, Tensor labels, Tensor weights, Tensor lambdas, Tensor temperatureInputs, double beta, int draws, Generator generator)
+    {
+        var prior = network.Diffusion ?? throw new InvalidOperationException("The joint objective needs a model built WithDiffusionPrior(...).");
+        var (z, logQ) = SampleLatent(network, inputs, generator);
+        var diffusion = prior.DenoisingLoss(z, lambdas, temperatureInputs, draws, generator);
+        return Combine(network, z, labels, weights, logQ + diffusion, diffusion, beta);
+    }
+
+    /// <summary>One reparameterised z ~ q(z | X) per row, and log q(z | X) without the -D/2 log 2 pi that cancels.</summary>
+    private static (Tensor Z, Tensor LogQ) SampleLatent(SpibNetwork network, Tensor inputs, Generator generator)
     {
         var (mean, logVariance) = network.Encoder.forward(inputs);
         var noise = randn(mean.shape, dtype: mean.dtype, device: mean.device, generator: generator);
         var z = mean + ((0.5 * logVariance).exp() * noise);
 
-        // log q(z | X) without the -D/2 log 2 pi that cancels against log r; (z - mu)^2 / sigma^2 is the noise squared.
-        // A scalar log-variance (shape [1]) is shared by all D dimensions and so counted D times.
+        // (z - mu)^2 / sigma^2 is the noise squared. A scalar log-variance (shape [1]) is shared by all D dimensions
+        // and so counted D times.
         var logQ = logVariance.dim() == 1
             ? (-0.5 * mean.shape[1] * logVariance) - (0.5 * noise.square().sum(1))
             : ((-0.5 * logVariance) - (0.5 * noise.square())).sum(1);
+        return (z, logQ);
+    }
 
-        var logR = network.Prior.LogDensity(z, network.Encoder);
+    private static Terms Combine(SpibNetwork network, Tensor z, Tensor labels, Tensor weights, Tensor bottleneck, Tensor? diffusion, double beta)
+    {
         var crossEntropy = nn.functional.cross_entropy(network.Decoder.Logits(z), labels, reduction: nn.Reduction.None);
         var weightSum = weights.sum();
         var meanCrossEntropy = (weights * crossEntropy).sum() / weightSum;
-        var meanKl = (weights * (logQ - logR)).sum() / weightSum;
-        return new Terms(meanCrossEntropy + (beta * meanKl), meanCrossEntropy, meanKl, weightSum);
+        var meanBottleneck = (weights * bottleneck).sum() / weightSum;
+        var meanDiffusion = diffusion is null ? zeros_like(weightSum) : (weights * diffusion).sum() / weightSum;
+        return new Terms(meanCrossEntropy + (beta * meanBottleneck), meanCrossEntropy, meanBottleneck, meanDiffusion, weightSum);
     }
 }

@@ -74,10 +74,17 @@ public sealed class Trainer
         using var initGenerator = new Generator((ulong)model.Configuration.Seed);
         using var trainingGenerator = new Generator((ulong)Options.Seed, backend.Device);
 
-        model.Attach(CreateNetwork(model.Configuration, backend, standardizer, tensors, initialStates, initGenerator));
+        model.Attach(CreateNetwork(model.Configuration, backend, standardizer, tensors, initialStates, data.Temperatures[0], initGenerator));
         var network = model.Network;
         using var run = new Run(this, network, tensors, initGenerator, trainingGenerator, progress, stopwatch);
-        var stopReason = run.TrainSpib(cancellationToken);
+        var stopReason = run.TrainPhase(TrainingPhase.Spib, Options.Patience, Options.Refinements, cancellationToken);
+        if (network.Diffusion is not null && stopReason != TrainingStopReason.Cancelled)
+        {
+            // The reference schedule: after SPIB has found the states, the joint D-SPIB objective with a fresh
+            // optimizer, no refinement and its own patience.
+            tensors.AttachDiffusion(network.Diffusion, pairs);
+            stopReason = run.TrainPhase(TrainingPhase.Joint, Options.JointPatience, refinements: 0, cancellationToken);
+        }
 
         // The final relabel keeps the prior's pseudo-inputs: training has ended and the prior is not used by it.
         run.Relabel(isFinal: true);
@@ -114,7 +121,7 @@ public sealed class Trainer
         return (new StateLabels(compact), map.Count);
     }
 
-    private static SpibNetwork CreateNetwork(ModelConfiguration configuration, Devices.DeviceBackend backend, Standardizer standardizer, TrainingTensors tensors, int stateCount, Generator initGenerator)
+    private static SpibNetwork CreateNetwork(ModelConfiguration configuration, Devices.DeviceBackend backend, Standardizer standardizer, TrainingTensors tensors, int stateCount, double lowestTemperature, Generator initGenerator)
     {
         var type = backend.ScalarType;
         var encoder = new Encoder(configuration.InputDimension, configuration.LatentDimension, configuration.Encoder, type, initGenerator);
@@ -131,7 +138,16 @@ public sealed class Trainer
             pseudoInputs = LabelRefinement.RepresentativeFrames(futureMeans, tensors.Labels, tensors, stateCount).MoveToOuterDisposeScope();
         }
 
-        return new SpibNetwork(encoder, decoder, new VampPrior(pseudoInputs), standardizer, backend);
+        Diffusion.DiffusionPrior? diffusion = null;
+        if (configuration.Prior == LatentPrior.Diffusion)
+        {
+            // T_ref of the temperature law: the SDE's own, or the lowest training temperature (saved with the model).
+            var referenceTemperature = configuration.Sde!.ReferenceTemperature ?? lowestTemperature;
+            diffusion = new Diffusion.DiffusionPrior(configuration.Sde, configuration.ScoreNet!, configuration.LatentDimension, referenceTemperature, type, initGenerator);
+            diffusion.to(backend.Device);
+        }
+
+        return new SpibNetwork(encoder, decoder, new VampPrior(pseudoInputs), standardizer, backend) { Diffusion = diffusion };
     }
 
     /// <summary>Every frame's state (decoder argmax at its latent mean) and the weighted state populations.</summary>
@@ -168,6 +184,7 @@ public sealed class Trainer
         private readonly IProgress<EpochSummary>? _progress;
         private readonly Stopwatch _stopwatch;
         private FlatAdam? _optimizer;
+        private TrainingPhase _phase = TrainingPhase.Spib;
 
         public Run(Trainer trainer, SpibNetwork network, TrainingTensors data, Generator initGenerator, Generator generator, IProgress<EpochSummary>? progress, Stopwatch stopwatch)
         {
@@ -186,16 +203,24 @@ public sealed class Trainer
 
         private TrainingOptions Options => _trainer.Options;
 
-        public TrainingStopReason TrainSpib(CancellationToken cancellationToken)
+        /// <summary>
+        /// Trains one phase until its loss has been unchanged (within the tolerance) for more than
+        /// <paramref name="patience"/> epochs after the last of <paramref name="refinements"/> relabelling rounds, or
+        /// until the epoch cap. Each phase starts with a fresh optimizer over the parameters its objective trains.
+        /// </summary>
+        public TrainingStopReason TrainPhase(TrainingPhase phase, int patience, int refinements, CancellationToken cancellationToken)
         {
+            _phase = phase;
             RebuildOptimizer();
             var unchanged = 0;
             var previousLoss = double.NaN;
             var round = 0;
+            var epochs = 0;
             try
             {
-                while (History.Count < Options.MaxEpochs)
+                while (epochs < Options.MaxEpochs)
                 {
+                    epochs++;
                     if (!TrainEpoch(cancellationToken, out var train))
                     {
                         return TrainingStopReason.Cancelled;
@@ -209,12 +234,12 @@ public sealed class Trainer
 
                     unchanged = Math.Abs(train.Loss - previousLoss) < Options.Tolerance ? unchanged + 1 : 0;
                     previousLoss = train.Loss;
-                    if (unchanged <= Options.Patience)
+                    if (unchanged <= patience)
                     {
                         continue;
                     }
 
-                    if (round == Options.Refinements)
+                    if (round == refinements)
                     {
                         return TrainingStopReason.Converged;
                     }
@@ -253,7 +278,7 @@ public sealed class Trainer
         private void RebuildOptimizer()
         {
             _optimizer?.Dispose();
-            _optimizer = new FlatAdam(_network.Parameters(), Options.LearningRate);
+            _optimizer = new FlatAdam(_phase == TrainingPhase.Joint ? _network.JointParameters() : _network.Parameters(), Options.LearningRate);
         }
 
         /// <returns><see langword="false"/> when cancelled before the epoch finished.</returns>
@@ -261,7 +286,7 @@ public sealed class Trainer
         {
             var optimizer = _optimizer!;
             _network.SetTraining(true);
-            using var sums = zeros(4, dtype: _data.Frames.dtype, device: _data.Frames.device);
+            using var sums = zeros(5, dtype: _data.Frames.dtype, device: _data.Frames.device);
             using var order = randperm(_data.Train.shape[0], generator: _generator, device: _data.Frames.device);
             using var shuffled = _data.Train.index_select(0, order);
             var count = shuffled.shape[0];
@@ -281,7 +306,7 @@ public sealed class Trainer
                 optimizer.Step();
                 using (no_grad())
                 {
-                    sums.add_(stack([terms.Loss, terms.CrossEntropy, terms.Kl, ones_like(terms.Loss)]) * terms.WeightSum);
+                    sums.add_(terms.WeightedValues());
                 }
             }
 
@@ -293,19 +318,19 @@ public sealed class Trainer
         {
             if (pairs.shape[0] == 0)
             {
-                return new LossTotals(double.NaN, double.NaN, double.NaN);
+                return new LossTotals(double.NaN, double.NaN, double.NaN, double.NaN);
             }
 
             _network.SetTraining(false);
             using var noGrad = no_grad();
-            using var sums = zeros(4, dtype: _data.Frames.dtype, device: _data.Frames.device);
+            using var sums = zeros(5, dtype: _data.Frames.dtype, device: _data.Frames.device);
             const int EvaluationBatch = 8192;
             var count = pairs.shape[0];
             for (long start = 0; start < count; start += EvaluationBatch)
             {
                 using var scope = NewDisposeScope();
                 var terms = ComputeTerms(pairs.narrow(0, start, Math.Min(EvaluationBatch, count - start)));
-                sums.add_(stack([terms.Loss, terms.CrossEntropy, terms.Kl, ones_like(terms.Loss)]) * terms.WeightSum);
+                sums.add_(terms.WeightedValues());
             }
 
             return LossTotals.From(sums);
@@ -316,7 +341,9 @@ public sealed class Trainer
             var inputs = _data.Frames.index_select(0, _data.InputFrame.index_select(0, pairIndex));
             var labels = _data.Labels.index_select(0, pairIndex);
             var weights = _data.Weight.index_select(0, pairIndex);
-            return SpibObjective.Compute(_network, inputs, labels, weights, Options.Beta, _generator);
+            return _phase == TrainingPhase.Joint
+                ? SpibObjective.Joint(_network, inputs, labels, weights, _data.Lambda!.index_select(0, pairIndex), _data.TemperatureInput!.index_select(0, pairIndex), Options.Beta, Options.NoiseDraws, _generator)
+                : SpibObjective.Spib(_network, inputs, labels, weights, Options.Beta, _generator);
         }
 
         private EpochSummary Summarise(LossTotals train, LossTotals test, int round)
@@ -328,7 +355,7 @@ public sealed class Trainer
             var total = counts.sum().item<double>();
             var populations = counts.data<double>().Select(c => c / total).ToArray();
             return new EpochSummary(
-                TrainingPhase.Spib,
+                _phase,
                 History.Count + 1,
                 round,
                 train.Loss,
@@ -339,19 +366,20 @@ public sealed class Trainer
                 test.Kl,
                 _network.StateCount,
                 populations,
-                _stopwatch.Elapsed);
+                _stopwatch.Elapsed,
+                _phase == TrainingPhase.Joint ? train.Diffusion : double.NaN);
         }
     }
 
     /// <summary>Weighted means of the loss terms over an epoch.</summary>
-    private readonly record struct LossTotals(double Loss, double CrossEntropy, double Kl)
+    private readonly record struct LossTotals(double Loss, double CrossEntropy, double Kl, double Diffusion)
     {
-        /// <summary>From on-device sums of [loss, cross-entropy, KL, 1], each multiplied by its batch's weight sum.</summary>
+        /// <summary>From on-device sums of [loss, cross-entropy, KL, diffusion, 1], each multiplied by its batch's weight sum.</summary>
         public static LossTotals From(Tensor sums)
         {
             using var scope = NewDisposeScope();
             var values = sums.to(ScalarType.Float64).cpu().data<double>().ToArray();
-            return new LossTotals(values[0] / values[3], values[1] / values[3], values[2] / values[3]);
+            return new LossTotals(values[0] / values[4], values[1] / values[4], values[2] / values[4], values[3] / values[4]);
         }
     }
 }

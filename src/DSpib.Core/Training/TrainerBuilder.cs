@@ -70,7 +70,18 @@ public sealed class TrainerBuilder
         return this;
     }
 
-    /// <summary>Cap on the number of epochs (default 1000).</summary>
+    /// <summary>The joint D-SPIB phase of models with a diffusion prior (reference: patience 150, 16 noise draws).</summary>
+    /// <param name="patience">Stop after more than this many epochs whose mean training loss moved by less than the tolerance.</param>
+    /// <param name="noiseDraws">Noise draws (t, eps) per latent sample in the diffusion term.</param>
+    public TrainerBuilder WithJointTraining(int patience = 150, int noiseDraws = 16)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(patience);
+        ArgumentOutOfRangeException.ThrowIfLessThan(noiseDraws, 1);
+        _options = _options with { JointPatience = patience, NoiseDraws = noiseDraws };
+        return this;
+    }
+
+    /// <summary>Cap on the number of epochs of each phase (default 1000).</summary>
     /// <param name="epochs">At least 1.</param>
     public TrainerBuilder WithMaxEpochs(int epochs)
     {
@@ -140,9 +151,9 @@ public sealed class TrainerBuilder
     private static void Validate(TrainingOptions options)
     {
         var name = nameof(TrainingOptions);
-        if (options.Lag < 1 || options.BatchSize < 1 || options.MaxEpochs < 1 || options.Patience < 0 || options.Refinements < 0)
+        if (options.Lag < 1 || options.BatchSize < 1 || options.MaxEpochs < 1 || options.Patience < 0 || options.Refinements < 0 || options.JointPatience < 0 || options.NoiseDraws < 1)
         {
-            throw new ArgumentOutOfRangeException(name, options, "Lag, BatchSize and MaxEpochs must be at least 1; Patience and Refinements non-negative.");
+            throw new ArgumentOutOfRangeException(name, options, "Lag, BatchSize, MaxEpochs and NoiseDraws must be at least 1; Patience, JointPatience and Refinements non-negative.");
         }
 
         if (!(options.LearningRate > 0) || !double.IsFinite(options.LearningRate) || !(options.Tolerance > 0) || !(options.Beta >= 0) || !double.IsFinite(options.Beta))

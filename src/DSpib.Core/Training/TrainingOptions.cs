@@ -12,6 +12,8 @@ namespace DSpib.Training;
 /// <param name="TrainFraction">Fraction of pairs used for training.</param>
 /// <param name="TestFraction">Fraction of pairs used to monitor the loss; the rest is held out for validation.</param>
 /// <param name="Seed">Seed of the split, the batch order and the latent noise.</param>
+/// <param name="JointPatience">The joint D-SPIB phase stops after more than this many unchanged epochs in a row.</param>
+/// <param name="NoiseDraws">Noise draws (t, eps) per latent sample in the diffusion term (M).</param>
 public sealed record TrainingOptions(
     int Lag,
     int BatchSize,
@@ -23,7 +25,9 @@ public sealed record TrainingOptions(
     int MaxEpochs,
     double TrainFraction,
     double TestFraction,
-    int Seed)
+    int Seed,
+    int JointPatience = 150,
+    int NoiseDraws = 16)
 {
     /// <summary>The reference hyperparameters (METHOD section 8) with a lag of one frame.</summary>
     public static TrainingOptions Reference { get; } = new(

@@ -5,4 +5,7 @@ public enum TrainingPhase
 {
     /// <summary>The SPIB objective with the VampPrior, with label refinement.</summary>
     Spib,
+
+    /// <summary>The joint D-SPIB objective with the diffusion prior, no refinement.</summary>
+    Joint,
 }

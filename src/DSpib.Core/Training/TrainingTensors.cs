@@ -53,6 +53,29 @@ internal sealed class TrainingTensors : IDisposable
 
     public int PairCount { get; }
 
+    /// <summary>lambda(T) of each pair, for the diffusion prior [pairs]; <see langword="null"/> without one.</summary>
+    public Tensor? Lambda { get; private set; }
+
+    /// <summary>The temperature embedding's input for each pair [pairs]; <see langword="null"/> without a diffusion prior.</summary>
+    public Tensor? TemperatureInput { get; private set; }
+
+    /// <summary>Computes each pair's lambda(T) and temperature input once, per distinct temperature.</summary>
+    public void AttachDiffusion(Diffusion.DiffusionPrior prior, TimeLaggedPairs pairs)
+    {
+        var lambdas = new Dictionary<double, double>();
+        var inputs = new Dictionary<double, double>();
+        foreach (var temperature in pairs.Temperature.Distinct())
+        {
+            lambdas[temperature] = prior.Lambda(temperature);
+            inputs[temperature] = prior.TemperatureInput(temperature);
+        }
+
+        var device = Frames.device;
+        var type = Frames.dtype;
+        Lambda = tensor(pairs.Temperature.Select(t => lambdas[t]).ToArray(), dtype: ScalarType.Float64).to(type).to(device);
+        TemperatureInput = tensor(pairs.Temperature.Select(t => inputs[t]).ToArray(), dtype: ScalarType.Float64).to(type).to(device);
+    }
+
     public void ReplaceLabels(Tensor labels)
     {
         var old = Labels;
@@ -70,5 +93,7 @@ internal sealed class TrainingTensors : IDisposable
         Labels.Dispose();
         Train.Dispose();
         Test.Dispose();
+        Lambda?.Dispose();
+        TemperatureInput?.Dispose();
     }
 }

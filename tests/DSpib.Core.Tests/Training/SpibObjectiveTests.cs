@@ -26,9 +26,9 @@ public class SpibObjectiveTests
         using var a = tensor(new[] { 0.3, -1.2 }, dtype: ScalarType.Float64);
         using var b = tensor(new[] { -0.7, 0.4 }, dtype: ScalarType.Float64);
 
-        var weighted = SpibObjective.Compute(network, stack([a, b]), tensor(new long[] { 0, 2 }), tensor(new[] { 2.0, 1.0 }, dtype: ScalarType.Float64), beta: 0, generator);
-        var repeated = SpibObjective.Compute(network, stack([a, a, b]), tensor(new long[] { 0, 0, 2 }), ones(3, dtype: ScalarType.Float64), beta: 0, generator);
-        var unweighted = SpibObjective.Compute(network, stack([a, b]), tensor(new long[] { 0, 2 }), ones(2, dtype: ScalarType.Float64), beta: 0, generator);
+        var weighted = SpibObjective.Spib(network, stack([a, b]), tensor(new long[] { 0, 2 }), tensor(new[] { 2.0, 1.0 }, dtype: ScalarType.Float64), beta: 0, generator);
+        var repeated = SpibObjective.Spib(network, stack([a, a, b]), tensor(new long[] { 0, 0, 2 }), ones(3, dtype: ScalarType.Float64), beta: 0, generator);
+        var unweighted = SpibObjective.Spib(network, stack([a, b]), tensor(new long[] { 0, 2 }), ones(2, dtype: ScalarType.Float64), beta: 0, generator);
 
         weighted.CrossEntropy.item<double>().Should().BeApproximately(repeated.CrossEntropy.item<double>(), 1e-9);
         weighted.CrossEntropy.item<double>().Should().NotBeApproximately(unweighted.CrossEntropy.item<double>(), 1e-6);
