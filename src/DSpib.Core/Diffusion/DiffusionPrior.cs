@@ -54,7 +54,8 @@ internal sealed class DiffusionPrior : nn.Module, INoisePredictor
     /// <param name="draws">Noise draws M per sample (reference 16).</param>
     /// <param name="generator">Source of t and eps.</param>
     /// <returns>[batch] losses.</returns>
-    public Tensor DenoisingLoss(Tensor z, Tensor lambdas, Tensor temperatureInputs, int draws, Generator generator)
+    /// <param name="weighting">Uniform times (the reference) or likelihood-weighted, importance-sampled times.</param>
+    public Tensor DenoisingLoss(Tensor z, Tensor lambdas, Tensor temperatureInputs, int draws, Generator generator, DiffusionWeighting weighting = DiffusionWeighting.Unweighted)
     {
         var batch = z.shape[0];
         var rows = batch * draws;
@@ -65,7 +66,9 @@ internal sealed class DiffusionPrior : nn.Module, INoisePredictor
         Tensor meanScale, noiseScale, timeInput;
         if (Sde.IsDiscrete)
         {
-            var steps = randint(0, Sde.Steps, [rows], dtype: ScalarType.Int64, device: device, generator: generator);
+            var steps = weighting == DiffusionWeighting.Likelihood
+                ? multinomial(LikelihoodStepWeights(type, device), rows, replacement: true, generator: generator)
+                : randint(0, Sde.Steps, [rows], dtype: ScalarType.Int64, device: device, generator: generator);
             using var alphaBars = tensor(Enumerable.Range(0, Sde.Steps).Select(Sde.AlphaBar).ToArray(), dtype: type, device: device);
             var alphaBar = alphaBars.index_select(0, steps);
             meanScale = alphaBar.sqrt();
@@ -74,7 +77,10 @@ internal sealed class DiffusionPrior : nn.Module, INoisePredictor
         }
         else
         {
-            var t = (rand([rows], dtype: type, device: device, generator: generator) * (1 - Sde.SmallestTime)) + Sde.SmallestTime;
+            var uniform = rand([rows], dtype: type, device: device, generator: generator);
+            var t = weighting == DiffusionWeighting.Likelihood
+                ? LikelihoodTimes(uniform)
+                : (uniform * (1 - Sde.SmallestTime)) + Sde.SmallestTime;
             var integrated = (Sde.BetaMin * t) + (0.5 * (Sde.BetaMax - Sde.BetaMin) * t.square());
             meanScale = (-0.5 * integrated).exp();
             noiseScale = (-(-integrated).expm1()).sqrt();
@@ -85,8 +91,35 @@ internal sealed class DiffusionPrior : nn.Module, INoisePredictor
         var noisy = (meanScale.unsqueeze(1) * repeated) + (lambda * noiseScale.unsqueeze(1) * eps);
         var predicted = network.forward(noisy, timeInput, temperatureInputs.repeat_interleave(draws, dim: 0));
         var perRow = 0.5 * (eps - predicted).square().mean([1]);
-        return perRow.view(batch, draws).mean([1]);
+
+        // With importance sampling the likelihood weight divided by the sampling density is a constant, the integral of
+        // beta / s^2 over the times used; scaling by it keeps the term comparable to a cross-entropy bound.
+        var scale = weighting == DiffusionWeighting.Likelihood ? LikelihoodNormaliser() : 1.0;
+        return perRow.view(batch, draws).mean([1]) * scale;
     }
+
+    /// <summary>Step probabilities proportional to beta_i / (1 - alpha_bar_i), the discrete likelihood weight.</summary>
+    internal Tensor LikelihoodStepWeights(ScalarType type, Device device) =>
+        tensor(Enumerable.Range(0, Sde.Steps).Select(i => Sde.DiscreteBeta(i) / (1 - Sde.AlphaBar(i))).ToArray(), dtype: ScalarType.Float64).to(type).to(device);
+
+    /// <summary>
+    /// Times with density proportional to beta(t) / (1 - exp(-B(t))) on [smallest time, 1], by inverting its CDF:
+    /// the density is d/dt log(exp(B(t)) - 1), so log(exp(B) - 1) is uniform between its values at the two ends.
+    /// </summary>
+    internal Tensor LikelihoodTimes(Tensor uniform)
+    {
+        var low = Math.Log(Math.Exp(Sde.IntegratedBeta(Sde.SmallestTime)) - 1);
+        var high = Math.Log(Math.Exp(Sde.IntegratedBeta(1)) - 1);
+        var integrated = (low + (uniform * (high - low))).exp().log1p(); // B = log(1 + exp(L))
+        var slope = Sde.BetaMax - Sde.BetaMin;
+        return ((Sde.BetaMin * Sde.BetaMin) + (2 * slope * integrated)).sqrt().sub(Sde.BetaMin).div(slope);
+    }
+
+    /// <summary>The integral of the likelihood weight beta / s^2 over the times drawn (a sum over steps in the discrete form).</summary>
+    private double LikelihoodNormaliser() =>
+        Sde.IsDiscrete
+            ? Enumerable.Range(0, Sde.Steps).Sum(i => Sde.DiscreteBeta(i) / (1 - Sde.AlphaBar(i))) / Sde.Steps
+            : Math.Log(Math.Exp(Sde.IntegratedBeta(1)) - 1) - Math.Log(Math.Exp(Sde.IntegratedBeta(Sde.SmallestTime)) - 1);
 
     // The discrete form is trained on step indices; continuous-time samplers on it use the nearest step.
     private double TimeInput(DiffusionTime time) => !Sde.IsDiscrete ? time.Time : time.Step >= 0 ? time.Step : Sde.StepOfTime(time.Time);

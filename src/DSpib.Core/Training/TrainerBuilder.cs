@@ -73,11 +73,17 @@ public sealed class TrainerBuilder
     /// <summary>The joint D-SPIB phase of models with a diffusion prior (reference: patience 150, 16 noise draws).</summary>
     /// <param name="patience">Stop after more than this many epochs whose mean training loss moved by less than the tolerance.</param>
     /// <param name="noiseDraws">Noise draws (t, eps) per latent sample in the diffusion term.</param>
-    public TrainerBuilder WithJointTraining(int patience = 150, int noiseDraws = 16)
+    /// <param name="weighting">Uniform times (the reference) or likelihood-weighted, importance-sampled times.</param>
+    public TrainerBuilder WithJointTraining(int patience = 150, int noiseDraws = 16, Diffusion.DiffusionWeighting weighting = Diffusion.DiffusionWeighting.Unweighted)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(patience);
         ArgumentOutOfRangeException.ThrowIfLessThan(noiseDraws, 1);
-        _options = _options with { JointPatience = patience, NoiseDraws = noiseDraws };
+        if (!Enum.IsDefined(weighting))
+        {
+            throw new ArgumentOutOfRangeException(nameof(weighting), weighting, "Unknown weighting.");
+        }
+
+        _options = _options with { JointPatience = patience, NoiseDraws = noiseDraws, Weighting = weighting };
         return this;
     }
 

@@ -14,6 +14,7 @@ namespace DSpib.Training;
 /// <param name="Seed">Seed of the split, the batch order and the latent noise.</param>
 /// <param name="JointPatience">The joint D-SPIB phase stops after more than this many unchanged epochs in a row.</param>
 /// <param name="NoiseDraws">Noise draws (t, eps) per latent sample in the diffusion term (M).</param>
+/// <param name="Weighting">How the diffusion term weights times: uniform (the reference) or likelihood-weighted.</param>
 public sealed record TrainingOptions(
     int Lag,
     int BatchSize,
@@ -27,7 +28,8 @@ public sealed record TrainingOptions(
     double TestFraction,
     int Seed,
     int JointPatience = 150,
-    int NoiseDraws = 16)
+    int NoiseDraws = 16,
+    Diffusion.DiffusionWeighting Weighting = Diffusion.DiffusionWeighting.Unweighted)
 {
     /// <summary>The reference hyperparameters (METHOD section 8) with a lag of one frame.</summary>
     public static TrainingOptions Reference { get; } = new(
