@@ -77,13 +77,22 @@ public sealed class Trainer
         model.Attach(CreateNetwork(model.Configuration, backend, standardizer, tensors, initialStates, data.Temperatures[0], initGenerator));
         var network = model.Network;
         using var run = new Run(this, network, tensors, initGenerator, trainingGenerator, progress, stopwatch);
-        var stopReason = run.TrainPhase(TrainingPhase.Spib, Options.Patience, Options.Refinements, cancellationToken);
-        if (network.Diffusion is not null && stopReason != TrainingStopReason.Cancelled)
+        TrainingStopReason stopReason;
+        if (network.Diffusion is not null && Options.Schedule == TrainingSchedule.JointFromStart)
         {
-            // The reference schedule: after SPIB has found the states, the joint D-SPIB objective with a fresh
-            // optimizer, no refinement and its own patience.
             tensors.AttachDiffusion(network.Diffusion, pairs);
-            stopReason = run.TrainPhase(TrainingPhase.Joint, Options.JointPatience, refinements: 0, cancellationToken);
+            stopReason = run.TrainPhase(TrainingPhase.Joint, Options.Patience, Options.Refinements, cancellationToken);
+        }
+        else
+        {
+            stopReason = run.TrainPhase(TrainingPhase.Spib, Options.Patience, Options.Refinements, cancellationToken);
+            if (network.Diffusion is not null && stopReason != TrainingStopReason.Cancelled)
+            {
+                // The reference schedule: after SPIB has found the states, the joint D-SPIB objective with a fresh
+                // optimizer, no refinement and its own patience.
+                tensors.AttachDiffusion(network.Diffusion, pairs);
+                stopReason = run.TrainPhase(TrainingPhase.Joint, Options.JointPatience, refinements: 0, cancellationToken);
+            }
         }
 
         // The final relabel keeps the prior's pseudo-inputs: training has ended and the prior is not used by it.
@@ -262,7 +271,7 @@ public sealed class Trainer
 
         public void Relabel(bool isFinal)
         {
-            var outcome = LabelRefinement.Refine(_network, _data, resetPrior: !isFinal, _initGenerator);
+            var outcome = LabelRefinement.Refine(_network, _data, resetPrior: !isFinal && _phase == TrainingPhase.Spib, _initGenerator);
             var record = new RefinementRecord(Refinements.Count + 1, History.Count, outcome.StatesBefore, outcome.StatesAfter, outcome.ChangedFraction, isFinal);
             Refinements.Add(record);
             TrainingLog.Refined(_trainer._logger, record.Round, record.Epoch, record.StatesBefore, record.StatesAfter, record.ChangedFraction);

@@ -87,6 +87,19 @@ public sealed class TrainerBuilder
         return this;
     }
 
+    /// <summary>How a model with a diffusion prior is trained (default: the reference's two phases).</summary>
+    /// <param name="schedule">The schedule.</param>
+    public TrainerBuilder WithSchedule(TrainingSchedule schedule)
+    {
+        if (!Enum.IsDefined(schedule))
+        {
+            throw new ArgumentOutOfRangeException(nameof(schedule), schedule, "Unknown schedule.");
+        }
+
+        _options = _options with { Schedule = schedule };
+        return this;
+    }
+
     /// <summary>Cap on the number of epochs of each phase (default 1000).</summary>
     /// <param name="epochs">At least 1.</param>
     public TrainerBuilder WithMaxEpochs(int epochs)

@@ -15,6 +15,7 @@ namespace DSpib.Training;
 /// <param name="JointPatience">The joint D-SPIB phase stops after more than this many unchanged epochs in a row.</param>
 /// <param name="NoiseDraws">Noise draws (t, eps) per latent sample in the diffusion term (M).</param>
 /// <param name="Weighting">How the diffusion term weights times: uniform (the reference) or likelihood-weighted.</param>
+/// <param name="Schedule">How a model with a diffusion prior is trained.</param>
 public sealed record TrainingOptions(
     int Lag,
     int BatchSize,
@@ -29,7 +30,8 @@ public sealed record TrainingOptions(
     int Seed,
     int JointPatience = 150,
     int NoiseDraws = 16,
-    Diffusion.DiffusionWeighting Weighting = Diffusion.DiffusionWeighting.Unweighted)
+    Diffusion.DiffusionWeighting Weighting = Diffusion.DiffusionWeighting.Unweighted,
+    TrainingSchedule Schedule = TrainingSchedule.TwoPhase)
 {
     /// <summary>The reference hyperparameters (METHOD section 8) with a lag of one frame.</summary>
     public static TrainingOptions Reference { get; } = new(

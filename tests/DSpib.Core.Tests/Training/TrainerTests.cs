@@ -133,6 +133,23 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Fit_JointFromStart_TrainsTheJointObjectiveWithRefinement()
+    {
+        var data = SmallData();
+        var labels = InitialLabels.KMeans(data, 30, seed: 1);
+        var scoreNet = DSpib.Diffusion.ScoreNet.Create().WithHiddenLayers(32, 32).Build();
+        using var model = DSpibModel.Create().WithInputDimension(2)
+            .WithDiffusionPrior(DSpib.Diffusion.VpSde.Create().Discrete(100, 1e-4, 0.2).Build(), scoreNet).Build();
+
+        var report = Trainer.Create().WithLag(20).WithBeta(1e-2).WithRefinement(2, patience: 2).WithMaxEpochs(30)
+            .WithJointTraining(noiseDraws: 2).WithSchedule(TrainingSchedule.JointFromStart).Build().Fit(model, data, labels);
+
+        report.History.Should().OnlyContain(h => h.Phase == TrainingPhase.Joint && double.IsFinite(h.TrainDiffusionLoss));
+        report.Refinements[0].StatesAfter.Should().BeLessThan(30);
+        model.Sample(100, temperature: 0.6).Cast<double>().Should().OnlyContain(v => double.IsFinite(v));
+    }
+
+    [Fact]
     public void Fit_DataWithOtherFeatureCount_ThrowsNamingData()
     {
         var data = TrajectorySet.Create().Add(new double[10, 3], 1.0).Build();
