@@ -1,3 +1,4 @@
+using DSpib.Analysis;
 using DSpib.Data;
 using DSpib.Devices;
 using DSpib.Diffusion;
@@ -203,13 +204,71 @@ public sealed class DSpibModel : IDisposable
             throw new ArgumentException($"The points have {latent.GetLength(1)} coordinates but the latent space has {LatentDimension}.", nameof(latent));
         }
 
-        var network = Network;
-        var prior = network.Diffusion ?? throw new InvalidOperationException("This model has no diffusion prior (it is the SPIB baseline): build it WithDiffusionPrior(...) for exact log-densities.");
-        using var scope = NewDisposeScope();
-        var points = tensor(ArrayViews.AsReadOnlySpan(latent).ToArray(), [latent.GetLength(0), LatentDimension], dtype: ScalarType.Float64)
-            .to(network.Backend.ScalarType).to(network.Backend.Device);
-        var logDensity = ProbabilityFlowLikelihood.LogDensity(prior, prior.Sde, points, temperature, prior.Lambda(temperature), steps);
-        return logDensity.to(ScalarType.Float64).cpu().data<double>().ToArray();
+        var (prior, lambda) = DiffusionAt(temperature, steps);
+        return FreeEnergyEvaluation.LogDensity(prior, prior.Sde, latent, temperature, lambda, steps, Backend.ScalarType, Backend.Device);
+    }
+
+    /// <summary>
+    /// The exact free-energy surface F(z | T) = -ln p(z | T), in k_B T units with minimum 0, of a D-SPIB model with a
+    /// two-dimensional latent space, on the grid <paramref name="x"/> by <paramref name="y"/>.
+    /// </summary>
+    /// <param name="x">Grid along z_1.</param>
+    /// <param name="y">Grid along z_2.</param>
+    /// <param name="temperature">k_B T (positive).</param>
+    /// <param name="steps">RK4 steps of the probability-flow ODE.</param>
+    public FreeEnergySurface FreeEnergySurface(IReadOnlyList<double> x, IReadOnlyList<double> y, double temperature, int steps = 100)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        if (LatentDimension != 2)
+        {
+            throw new InvalidOperationException($"A free-energy surface needs a two-dimensional latent space; this model has {LatentDimension}. Use FreeEnergyProfile for one coordinate.");
+        }
+
+        if (x.Count < 2 || y.Count < 2)
+        {
+            throw new ArgumentException("Each grid needs at least two points.", nameof(x));
+        }
+
+        var (prior, lambda) = DiffusionAt(temperature, steps);
+        return FreeEnergyEvaluation.Surface(prior, prior.Sde, x.ToArray(), y.ToArray(), temperature, lambda, steps, Backend.ScalarType, Backend.Device);
+    }
+
+    /// <summary>
+    /// The exact free-energy profile F(z_d | T) = -ln p(z_d | T) along one latent coordinate, in k_B T units with
+    /// minimum 0: the other coordinates are integrated out numerically over <paramref name="marginalGrid"/> (which
+    /// must cover where the density is).
+    /// </summary>
+    /// <param name="dimension">Zero-based latent coordinate.</param>
+    /// <param name="grid">Grid along that coordinate.</param>
+    /// <param name="temperature">k_B T (positive).</param>
+    /// <param name="marginalGrid">Grid for each of the other coordinates.</param>
+    /// <param name="steps">RK4 steps of the probability-flow ODE.</param>
+    public FreeEnergyProfile FreeEnergyProfile(int dimension, IReadOnlyList<double> grid, double temperature, IReadOnlyList<double> marginalGrid, int steps = 100)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(dimension);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(dimension, LatentDimension);
+        ArgumentNullException.ThrowIfNull(grid);
+        ArgumentNullException.ThrowIfNull(marginalGrid);
+        if (grid.Count < 2 || (LatentDimension > 1 && marginalGrid.Count < 2))
+        {
+            throw new ArgumentException("The grid and the marginal grid need at least two points each.", nameof(grid));
+        }
+
+        var (prior, lambda) = DiffusionAt(temperature, steps);
+        return FreeEnergyEvaluation.Profile(prior, prior.Sde, LatentDimension, dimension, grid.ToArray(), marginalGrid.ToArray(), temperature, lambda, steps, Backend.ScalarType, Backend.Device);
+    }
+
+    private (DiffusionPrior Prior, double Lambda) DiffusionAt(double temperature, int steps)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        if (!(temperature > 0) || !double.IsFinite(temperature))
+        {
+            throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "The temperature must be positive and finite.");
+        }
+
+        var prior = Network.Diffusion ?? throw new InvalidOperationException("This model has no diffusion prior (it is the SPIB baseline): build it WithDiffusionPrior(...) for exact log-densities and free energies.");
+        return (prior, prior.Lambda(temperature));
     }
 
     /// <summary>Assigns latent points (for example generated samples) to metastable states: the decoder's most probable state.</summary>

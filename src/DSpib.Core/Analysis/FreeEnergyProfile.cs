@@ -104,6 +104,13 @@ public sealed class FreeEnergyProfile
         return Enumerable.Range(0, points).Select(i => low + ((high - low) * i / (points - 1))).ToArray();
     }
 
+    /// <summary>From log-densities on a grid (for example exact ones from a diffusion prior).</summary>
+    internal static FreeEnergyProfile FromLogDensity(double[] grid, double[] logDensity)
+    {
+        var maximum = logDensity.Max();
+        return new FreeEnergyProfile(grid, logDensity.Select(l => maximum - l).ToArray());
+    }
+
     private static FreeEnergyProfile FromDensity(double[] grid, double[] density)
     {
         var freeEnergy = density.Select(p => p > 0 ? -Math.Log(p) : double.PositiveInfinity).ToArray();

@@ -147,6 +147,21 @@ public class TrainerTests
         report.History.Should().OnlyContain(h => h.Phase == TrainingPhase.Joint && double.IsFinite(h.TrainDiffusionLoss));
         report.Refinements[0].StatesAfter.Should().BeLessThan(30);
         model.Sample(100, temperature: 0.6).Cast<double>().Should().OnlyContain(v => double.IsFinite(v));
+        double[] axis = [-1.0, 0.0, 1.0];
+        var surface = model.FreeEnergySurface(axis, axis, temperature: 0.6, steps: 10);
+        surface.ToMatrix().Cast<double>().Should().OnlyContain(v => double.IsFinite(v) && v >= 0).And.Contain(0.0);
+        model.FreeEnergyProfile(0, axis, 0.6, axis, steps: 10).FreeEnergy.Should().HaveCount(3).And.Contain(0.0);
+    }
+
+    [Fact]
+    public void DiffusionMethods_OnTheSpibBaseline_SayWhatIsMissing()
+    {
+        var data = SmallData();
+        using var model = NewModel();
+        NewTrainer(maxEpochs: 40).Fit(model, data, InitialLabels.KMeans(data, 30, seed: 1));
+
+        FluentActions.Invoking(() => model.Sample(10, 0.6)).Should().Throw<InvalidOperationException>().WithMessage("*no diffusion prior*WithDiffusionPrior*SamplePrior*");
+        FluentActions.Invoking(() => model.LogDensity(new double[1, 2], 0.6)).Should().Throw<InvalidOperationException>().WithMessage("*no diffusion prior*");
     }
 
     [Fact]
