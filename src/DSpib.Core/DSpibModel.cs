@@ -179,6 +179,7 @@ public sealed class DSpibModel : IDisposable
                 DiffusionSampler.ReverseSde => Samplers.ReverseSde(prior, prior.Sde, steps, rows, LatentDimension, temperature, lambda, generator, type, device),
                 DiffusionSampler.PredictorCorrector => Samplers.ReverseSde(prior, prior.Sde, steps, rows, LatentDimension, temperature, lambda, generator, type, device, correctorSteps: 1),
                 DiffusionSampler.ProbabilityFlow => Samplers.ProbabilityFlowRk4(prior, prior.Sde, steps, rows, LatentDimension, temperature, lambda, generator, type, device),
+                DiffusionSampler.ProbabilityFlowAdaptive => Samplers.ProbabilityFlowDormandPrince(prior, prior.Sde, rows, LatentDimension, temperature, lambda, generator, type, device).Samples,
                 _ => throw new ArgumentOutOfRangeException(nameof(sampler), sampler, "Unknown sampler."),
             };
             samples.to(ScalarType.Float64).cpu().contiguous().data<double>().CopyTo(output.Slice(start * LatentDimension, rows * LatentDimension));

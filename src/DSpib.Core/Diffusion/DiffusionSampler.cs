@@ -14,4 +14,7 @@ public enum DiffusionSampler
 
     /// <summary>The deterministic probability-flow ODE, fixed-step RK4, from a random prior draw.</summary>
     ProbabilityFlow,
+
+    /// <summary>The probability-flow ODE with the adaptive Dormand-Prince 5(4) pair (tolerances 1e-5).</summary>
+    ProbabilityFlowAdaptive,
 }

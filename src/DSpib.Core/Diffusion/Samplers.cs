@@ -100,6 +100,63 @@ internal static class Samplers
         return z;
     }
 
+    /// <summary>
+    /// The probability-flow ODE integrated with the adaptive Dormand-Prince 5(4) pair (first-same-as-last), the whole
+    /// batch as one system: a step is accepted when the RMS of its error estimate, scaled by
+    /// <paramref name="absoluteTolerance"/> + <paramref name="relativeTolerance"/> |z|, is at most 1.
+    /// </summary>
+    /// <returns>The samples and the number of accepted and rejected steps.</returns>
+    public static (Tensor Samples, int Accepted, int Rejected) ProbabilityFlowDormandPrince(INoisePredictor predictor, VpSde sde, long count, int dimension, double temperature, double lambda, Generator generator, ScalarType type, Device device, double relativeTolerance = 1e-5, double absoluteTolerance = 1e-5)
+    {
+        var z = PriorDraw(count, dimension, lambda, generator, type, device);
+        Tensor Velocity(Tensor x, double t) => -0.5 * sde.Beta(t) * (x + (lambda * lambda * Score(predictor, sde, x, t, temperature, lambda)));
+        var end = sde.SmallestTime;
+        var t = 1.0;
+        var h = -0.01;
+        var accepted = 0;
+        var rejected = 0;
+        var k1 = Velocity(z, t);
+        while (t > end + 1e-12)
+        {
+            if (t + h < end)
+            {
+                h = end - t;
+            }
+
+            using var scope = NewDisposeScope();
+            var k2 = Velocity(z + (h * (1.0 / 5 * k1)), t + (h / 5));
+            var k3 = Velocity(z + (h * ((3.0 / 40 * k1) + (9.0 / 40 * k2))), t + (3 * h / 10));
+            var k4 = Velocity(z + (h * ((44.0 / 45 * k1) - (56.0 / 15 * k2) + (32.0 / 9 * k3))), t + (4 * h / 5));
+            var k5 = Velocity(z + (h * ((19372.0 / 6561 * k1) - (25360.0 / 2187 * k2) + (64448.0 / 6561 * k3) - (212.0 / 729 * k4))), t + (8 * h / 9));
+            var k6 = Velocity(z + (h * ((9017.0 / 3168 * k1) - (355.0 / 33 * k2) + (46732.0 / 5247 * k3) + (49.0 / 176 * k4) - (5103.0 / 18656 * k5))), t + h);
+            var next = z + (h * ((35.0 / 384 * k1) + (500.0 / 1113 * k3) + (125.0 / 192 * k4) - (2187.0 / 6784 * k5) + (11.0 / 84 * k6)));
+            var k7 = Velocity(next, t + h);
+
+            // Fifth-order minus embedded fourth-order solution.
+            var error = h * ((71.0 / 57600 * k1) - (71.0 / 16695 * k3) + (71.0 / 1920 * k4) - (17253.0 / 339200 * k5) + (22.0 / 525 * k6) - (1.0 / 40 * k7));
+            var scale = absoluteTolerance + (relativeTolerance * maximum(z.abs(), next.abs()));
+            var norm = (error / scale).square().mean().sqrt().to(ScalarType.Float64).item<double>();
+            if (norm <= 1)
+            {
+                t += h;
+                accepted++;
+                z.Dispose();
+                k1.Dispose();
+                z = next.MoveToOuterDisposeScope();
+                k1 = k7.MoveToOuterDisposeScope();
+            }
+            else
+            {
+                rejected++;
+            }
+
+            h *= Math.Clamp(0.9 * Math.Pow(Math.Max(norm, 1e-10), -0.2), 0.2, 5.0);
+        }
+
+        k1.Dispose();
+        return (z, accepted, rejected);
+    }
+
     /// <summary>A draw from the prior N(0, lambda^2 I) the reverse process starts from.</summary>
     private static Tensor PriorDraw(long count, int dimension, double lambda, Generator generator, ScalarType type, Device device)
     {

@@ -93,6 +93,33 @@ public class SamplerTests
     }
 
     [Fact]
+    public void DormandPrince_ReproducesTheGaussian_AndAgreesWithFineRk4FromTheSameStart()
+    {
+        var sde = VpSde.Create().Continuous(0.1, 20, 1e-3).Build();
+        var predictor = new ExactGaussianPredictor(sde);
+        using var noGrad = no_grad();
+
+        var (adaptive, accepted, rejected) = Samplers.ProbabilityFlowDormandPrince(predictor, sde, Count, 2, 1.0, Lambda, new Generator(3), ScalarType.Float64, CPU);
+        using var fine = Samplers.ProbabilityFlowRk4(predictor, sde, 2_000, Count, 2, 1.0, Lambda, new Generator(3), ScalarType.Float64, CPU);
+
+        using (adaptive)
+        {
+            // The same starting draw integrated two ways: tolerances of 1e-5 leave differences far below 1e-3.
+            (adaptive - fine).abs().max().item<double>().Should().BeLessThan(1e-3);
+            var mean = adaptive.mean([0]).data<double>().ToArray();
+            var std = adaptive.std(0).data<double>().ToArray();
+            for (var d = 0; d < 2; d++)
+            {
+                mean[d].Should().BeApproximately(Mu[d], 0.015);
+                std[d].Should().BeApproximately(S, 0.04 * S);
+            }
+        }
+
+        accepted.Should().BeInRange(5, 2_000, "an adaptive solver needs far fewer steps than fine fixed-step RK4");
+        rejected.Should().BeLessThan(accepted);
+    }
+
+    [Fact]
     public void Ancestral_OnAContinuousSde_SaysWhichFormItNeeds()
     {
         var continuous = VpSde.Create().Build();
