@@ -1,3 +1,4 @@
+using DSpib.Core.Tests.Support;
 using DSpib.Diffusion;
 using static TorchSharp.torch;
 
@@ -7,19 +8,6 @@ public class FreeEnergyEvaluationTests
 {
     private static readonly double[] Mu = [0.5, -0.2];
     private const double S = 0.6;
-
-    /// <summary>The exact unit-noise prediction for data N(Mu, S^2 I).</summary>
-    private sealed class ExactGaussianPredictor(VpSde sde) : INoisePredictor
-    {
-        public Tensor PredictNoise(Tensor z, DiffusionTime time, double temperature, double lambda)
-        {
-            var m = time.MeanScale(sde);
-            var s = time.NoiseScale(sde);
-            var variance = (m * m * S * S) + (lambda * lambda * s * s);
-            using var mean = tensor(Mu, dtype: z.dtype) * m;
-            return (z - mean) * (lambda * s / variance);
-        }
-    }
 
     private static readonly VpSde Sde = VpSde.Create().Continuous(0.1, 40, 1e-5).Build();
 
@@ -31,7 +19,7 @@ public class FreeEnergyEvaluationTests
         var x = Grid(Mu[0], 9);
         var y = Grid(Mu[1], 7);
 
-        var surface = FreeEnergyEvaluation.Surface(new ExactGaussianPredictor(Sde), Sde, x, y, 1.0, 1.2, steps: 100, ScalarType.Float64, CPU);
+        var surface = FreeEnergyEvaluation.Surface(new ExactGaussianPredictor(Sde, Mu, S), Sde, x, y, 1.0, 1.2, steps: 100, ScalarType.Float64, CPU);
 
         // The grids have their middle points on Mu, where F is 0.
         for (var i = 0; i < x.Length; i++)
@@ -50,7 +38,7 @@ public class FreeEnergyEvaluationTests
         var grid = Grid(Mu[0], 9);
         var marginalGrid = Enumerable.Range(0, 41).Select(i => Mu[1] - (5 * S) + (10 * S * i / 40)).ToArray();
 
-        var profile = FreeEnergyEvaluation.Profile(new ExactGaussianPredictor(Sde), Sde, latentDimension: 2, dimension: 0, grid, marginalGrid, 1.0, 1.2, steps: 100, ScalarType.Float64, CPU);
+        var profile = FreeEnergyEvaluation.Profile(new ExactGaussianPredictor(Sde, Mu, S), Sde, latentDimension: 2, dimension: 0, grid, marginalGrid, 1.0, 1.2, steps: 100, ScalarType.Float64, CPU);
 
         for (var i = 0; i < grid.Length; i++)
         {

@@ -1,3 +1,4 @@
+using DSpib.Core.Tests.Support;
 using DSpib.Diffusion;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -9,19 +10,6 @@ public class LikelihoodTests
     private static readonly double[] Mu = [0.8, -0.3];
     private const double S = 0.5;
 
-    /// <summary>The exact unit-noise prediction for data N(Mu, S^2 I) (see the sampler tests).</summary>
-    private sealed class ExactGaussianPredictor(VpSde sde) : INoisePredictor
-    {
-        public Tensor PredictNoise(Tensor z, DiffusionTime time, double temperature, double lambda)
-        {
-            var m = time.MeanScale(sde);
-            var s = time.NoiseScale(sde);
-            var variance = (m * m * S * S) + (lambda * lambda * s * s);
-            using var mean = tensor(Mu, dtype: z.dtype) * m;
-            return (z - mean) * (lambda * s / variance);
-        }
-    }
-
     [Fact]
     public void LogDensity_WithTheExactGaussianScore_MatchesTheClosedFormTo1e3()
     {
@@ -32,7 +20,7 @@ public class LikelihoodTests
         using var generator = new Generator(2);
         using var points = (randn(50, 2, dtype: ScalarType.Float64, generator: generator) * 0.8) + tensor(Mu, dtype: ScalarType.Float64);
 
-        using var logDensity = ProbabilityFlowLikelihood.LogDensity(new ExactGaussianPredictor(sde), sde, points, 1.0, Lambda, steps: 200);
+        using var logDensity = ProbabilityFlowLikelihood.LogDensity(new ExactGaussianPredictor(sde, Mu, S), sde, points, 1.0, Lambda, steps: 200);
 
         var values = logDensity.data<double>().ToArray();
         var coordinates = points.data<double>().ToArray();

@@ -1,3 +1,4 @@
+using DSpib.Core.Tests.Support;
 using DSpib.Diffusion;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -15,22 +16,6 @@ public class SamplerTests
     private const double Lambda = 1.7;
     private const long Count = 20_000;
 
-    /// <summary>
-    /// Under the VP-SDE, z_t = m z_0 + lambda s_t eps with z_0 ~ N(mu, S^2): z_t ~ N(m mu, v) with v = m^2 S^2 + lambda^2 s_t^2,
-    /// and the unit-noise prediction E[eps | z_t] = lambda s_t (z_t - m mu) / v.
-    /// </summary>
-    private sealed class ExactGaussianPredictor(VpSde sde) : INoisePredictor
-    {
-        public Tensor PredictNoise(Tensor z, DiffusionTime time, double temperature, double lambda)
-        {
-            var m = time.MeanScale(sde);
-            var s = time.NoiseScale(sde);
-            var variance = (m * m * S * S) + (lambda * lambda * s * s);
-            using var mean = tensor(Mu, dtype: z.dtype) * m;
-            return (z - mean) * (lambda * s / variance);
-        }
-    }
-
     /// <summary>The samplers of the continuous form; the ancestral sampler has its own exact test below.</summary>
     public static TheoryData<string> SamplerNames => ["reverse-sde", "predictor-corrector", "probability-flow-rk4"];
 
@@ -44,9 +29,9 @@ public class SamplerTests
 
         using var samples = sampler switch
         {
-            "reverse-sde" => Samplers.ReverseSde(new ExactGaussianPredictor(continuous), continuous, 1000, Count, 2, 1.0, Lambda, generator, ScalarType.Float64, CPU),
-            "predictor-corrector" => Samplers.ReverseSde(new ExactGaussianPredictor(continuous), continuous, 500, Count, 2, 1.0, Lambda, generator, ScalarType.Float64, CPU, correctorSteps: 1),
-            _ => Samplers.ProbabilityFlowRk4(new ExactGaussianPredictor(continuous), continuous, 100, Count, 2, 1.0, Lambda, generator, ScalarType.Float64, CPU),
+            "reverse-sde" => Samplers.ReverseSde(new ExactGaussianPredictor(continuous, Mu, S), continuous, 1000, Count, 2, 1.0, Lambda, generator, ScalarType.Float64, CPU),
+            "predictor-corrector" => Samplers.ReverseSde(new ExactGaussianPredictor(continuous, Mu, S), continuous, 500, Count, 2, 1.0, Lambda, generator, ScalarType.Float64, CPU, correctorSteps: 1),
+            _ => Samplers.ProbabilityFlowRk4(new ExactGaussianPredictor(continuous, Mu, S), continuous, 100, Count, 2, 1.0, Lambda, generator, ScalarType.Float64, CPU),
         };
 
         // 20,000 samples: the standard error of a mean is S / 141 = 0.003 and of a standard deviation 0.5 %, so 0.015
@@ -82,7 +67,7 @@ public class SamplerTests
 
         using var generator = new Generator(5);
         using var noGrad = no_grad();
-        using var samples = Samplers.Ancestral(new ExactGaussianPredictor(sde), sde, Count, 2, 1.0, Lambda, generator, ScalarType.Float64, CPU);
+        using var samples = Samplers.Ancestral(new ExactGaussianPredictor(sde, Mu, S), sde, Count, 2, 1.0, Lambda, generator, ScalarType.Float64, CPU);
 
         var expected = Math.Sqrt(variance);
         expected.Should().BeInRange(S, 1.06 * S, "the step-variance bias at 100 steps is a few per cent");
@@ -96,7 +81,7 @@ public class SamplerTests
     public void DormandPrince_ReproducesTheGaussian_AndAgreesWithFineRk4FromTheSameStart()
     {
         var sde = VpSde.Create().Continuous(0.1, 20, 1e-3).Build();
-        var predictor = new ExactGaussianPredictor(sde);
+        var predictor = new ExactGaussianPredictor(sde, Mu, S);
         using var noGrad = no_grad();
 
         var (adaptive, accepted, rejected) = Samplers.ProbabilityFlowDormandPrince(predictor, sde, Count, 2, 1.0, Lambda, new Generator(3), ScalarType.Float64, CPU);
@@ -124,7 +109,7 @@ public class SamplerTests
     {
         var continuous = VpSde.Create().Build();
 
-        var act = () => Samplers.Ancestral(new ExactGaussianPredictor(continuous), continuous, 10, 2, 1, 1, new Generator(1), ScalarType.Float32, CPU);
+        var act = () => Samplers.Ancestral(new ExactGaussianPredictor(continuous, Mu, S), continuous, 10, 2, 1, 1, new Generator(1), ScalarType.Float32, CPU);
 
         act.Should().Throw<InvalidOperationException>().WithMessage("*discrete (DDPM) form*");
     }
