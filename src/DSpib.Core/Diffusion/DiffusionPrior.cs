@@ -45,16 +45,17 @@ internal sealed class DiffusionPrior : nn.Module, INoisePredictor
 
     /// <summary>
     /// The denoising score-matching loss of each latent sample, averaged over <paramref name="draws"/> noise draws:
-    /// 1/2 mean_d (eps - eps_psi(m(t) z + lambda s(t) eps, t, T))^2 with t uniform (a uniform step index in the discrete
-    /// form), unweighted as in the reference. Gradients flow into <paramref name="z"/>.
+    /// 1/2 mean_d (eps - eps_psi(m(t) z + lambda s(t) eps, t, T))^2, with t uniform (a uniform step index in the discrete
+    /// form) as in the reference, or drawn in proportion to the likelihood weight. Gradients flow into
+    /// <paramref name="z"/>.
     /// </summary>
     /// <param name="z">Latent samples [batch, D].</param>
     /// <param name="lambdas">lambda(T) of each sample [batch].</param>
     /// <param name="temperatureInputs">The temperature embedding's input for each sample [batch].</param>
     /// <param name="draws">Noise draws M per sample (reference 16).</param>
     /// <param name="generator">Source of t and eps.</param>
-    /// <returns>[batch] losses.</returns>
     /// <param name="weighting">Uniform times (the reference) or likelihood-weighted, importance-sampled times.</param>
+    /// <returns>[batch] losses.</returns>
     public Tensor DenoisingLoss(Tensor z, Tensor lambdas, Tensor temperatureInputs, int draws, Generator generator, DiffusionWeighting weighting = DiffusionWeighting.Unweighted)
     {
         var batch = z.shape[0];
