@@ -152,15 +152,8 @@ public sealed class DSpibModel : IDisposable
     public double[,] Sample(int count, double temperature, int seed = 42, DiffusionSampler sampler = DiffusionSampler.Ancestral, int steps = 500, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
-        if (!(temperature > 0) || !double.IsFinite(temperature))
-        {
-            throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "The temperature must be positive and finite.");
-        }
-
+        var (prior, lambda) = DiffusionAt(temperature, steps);
         var network = Network;
-        var prior = network.Diffusion ?? throw new InvalidOperationException("This model has no diffusion prior (it is the SPIB baseline): build it WithDiffusionPrior(...) to generate at a temperature, or use SamplePrior for the VampPrior.");
-        var lambda = prior.Lambda(temperature);
         var result = new double[count, LatentDimension];
         var output = ArrayViews.AsSpan(result);
         using var generator = new Generator((ulong)seed, network.Backend.Device);
@@ -199,11 +192,7 @@ public sealed class DSpibModel : IDisposable
     /// <returns>log p at each point, in nats.</returns>
     public double[] LogDensity(double[,] latent, double temperature, int steps = 100)
     {
-        ArgumentNullException.ThrowIfNull(latent);
-        if (latent.GetLength(1) != LatentDimension)
-        {
-            throw new ArgumentException($"The points have {latent.GetLength(1)} coordinates but the latent space has {LatentDimension}.", nameof(latent));
-        }
+        EnsureLatentWidth(latent);
 
         var (prior, lambda) = DiffusionAt(temperature, steps);
         return FreeEnergyEvaluation.LogDensity(prior, prior.Sde, latent, temperature, lambda, steps, Backend.ScalarType, Backend.Device);
@@ -260,27 +249,28 @@ public sealed class DSpibModel : IDisposable
         return FreeEnergyEvaluation.Profile(prior, prior.Sde, LatentDimension, dimension, grid.ToArray(), marginalGrid.ToArray(), temperature, lambda, steps, Backend.ScalarType, Backend.Device);
     }
 
+    /// <summary>The diffusion prior and lambda(T); the temperature is checked by the temperature law.</summary>
     private (DiffusionPrior Prior, double Lambda) DiffusionAt(double temperature, int steps)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
-        if (!(temperature > 0) || !double.IsFinite(temperature))
-        {
-            throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "The temperature must be positive and finite.");
-        }
-
-        var prior = Network.Diffusion ?? throw new InvalidOperationException("This model has no diffusion prior (it is the SPIB baseline): build it WithDiffusionPrior(...) for exact log-densities and free energies.");
+        var prior = Network.Diffusion ?? throw new InvalidOperationException("This model has no diffusion prior (it is the SPIB baseline): build it WithDiffusionPrior(...) to generate at a temperature or for exact log-densities and free energies, or use SamplePrior for the VampPrior.");
         return (prior, prior.Lambda(temperature));
     }
 
-    /// <summary>Assigns latent points (for example generated samples) to metastable states: the decoder's most probable state.</summary>
-    /// <param name="latent">Points x <see cref="LatentDimension"/> latent coordinates.</param>
-    public int[] PredictStatesOfLatent(double[,] latent)
+    private void EnsureLatentWidth(double[,] latent)
     {
         ArgumentNullException.ThrowIfNull(latent);
         if (latent.GetLength(1) != LatentDimension)
         {
             throw new ArgumentException($"The points have {latent.GetLength(1)} coordinates but the latent space has {LatentDimension}.", nameof(latent));
         }
+    }
+
+    /// <summary>Assigns latent points (for example generated samples) to metastable states: the decoder's most probable state.</summary>
+    /// <param name="latent">Points x <see cref="LatentDimension"/> latent coordinates.</param>
+    public int[] PredictStatesOfLatent(double[,] latent)
+    {
+        EnsureLatentWidth(latent);
 
         var network = Network;
         using var inference = inference_mode();

@@ -36,15 +36,7 @@ public sealed class DataSplit
     public static DataSplit Random(int count, double trainFraction = 0.6, double testFraction = 0.2, int seed = 42)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 2);
-        if (!(trainFraction > 0 && trainFraction <= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(trainFraction), trainFraction, "The training fraction must be in (0, 1].");
-        }
-
-        if (!(testFraction >= 0 && trainFraction + testFraction <= 1 + 1e-12))
-        {
-            throw new ArgumentOutOfRangeException(nameof(testFraction), testFraction, "The test fraction must be in [0, 1 - trainFraction].");
-        }
+        EnsureFractions(trainFraction, testFraction);
 
         var indices = Enumerable.Range(0, count).ToArray();
         new MathNet.Numerics.Random.Xoshiro256StarStar(seed).Shuffle(indices);
@@ -57,5 +49,19 @@ public sealed class DataSplit
         Array.Sort(test);
         Array.Sort(validation);
         return new DataSplit(train, test, validation);
+    }
+
+    /// <summary>Throws, naming the argument, unless 0 &lt; train &lt;= 1 and 0 &lt;= test &lt;= 1 - train.</summary>
+    internal static void EnsureFractions(double trainFraction, double testFraction)
+    {
+        if (!(trainFraction > 0 && trainFraction <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(trainFraction), trainFraction, "The training fraction must be in (0, 1].");
+        }
+
+        if (!(testFraction >= 0 && trainFraction + testFraction <= 1 + 1e-12))
+        {
+            throw new ArgumentOutOfRangeException(nameof(testFraction), testFraction, "The test fraction must be in [0, 1 - trainFraction].");
+        }
     }
 }

@@ -57,10 +57,7 @@ internal static class ProbabilityFlowLikelihood
     {
         using var gradients = enable_grad();
         var x = z.detach().requires_grad_(true);
-        var eps = predictor.PredictNoise(x, DiffusionTime.Continuous(t), temperature, lambda);
-
-        // score = -eps / (lambda s(t)), so v = -1/2 beta (x - lambda eps / s(t)).
-        var velocity = -0.5 * sde.Beta(t) * (x - (lambda / sde.NoiseScale(t) * eps));
+        var velocity = Samplers.ProbabilityFlowVelocity(predictor, sde, x, t, temperature, lambda);
         var dimension = (int)z.shape[1];
         var divergence = zeros(z.shape[0], dtype: z.dtype, device: z.device);
         for (var d = 0; d < dimension; d++)

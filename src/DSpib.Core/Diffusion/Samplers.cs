@@ -83,7 +83,7 @@ internal static class Samplers
         var z = PriorDraw(count, dimension, lambda, generator, type, device);
         var end = sde.SmallestTime;
         var h = -(1 - end) / steps;
-        Tensor Velocity(Tensor x, double t) => -0.5 * sde.Beta(t) * (x + (lambda * lambda * Score(predictor, sde, x, t, temperature, lambda)));
+        Tensor Velocity(Tensor x, double t) => ProbabilityFlowVelocity(predictor, sde, x, t, temperature, lambda);
         for (var k = 0; k < steps; k++)
         {
             using var scope = NewDisposeScope();
@@ -109,7 +109,7 @@ internal static class Samplers
     public static (Tensor Samples, int Accepted, int Rejected) ProbabilityFlowDormandPrince(INoisePredictor predictor, VpSde sde, long count, int dimension, double temperature, double lambda, Generator generator, ScalarType type, Device device, double relativeTolerance = 1e-5, double absoluteTolerance = 1e-5)
     {
         var z = PriorDraw(count, dimension, lambda, generator, type, device);
-        Tensor Velocity(Tensor x, double t) => -0.5 * sde.Beta(t) * (x + (lambda * lambda * Score(predictor, sde, x, t, temperature, lambda)));
+        Tensor Velocity(Tensor x, double t) => ProbabilityFlowVelocity(predictor, sde, x, t, temperature, lambda);
         var end = sde.SmallestTime;
         var t = 1.0;
         var h = -0.01;
@@ -163,6 +163,12 @@ internal static class Samplers
         using var scope = NewDisposeScope();
         return (randn([count, dimension], dtype: type, device: device, generator: generator) * lambda).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// The probability-flow velocity v(z, t) = -1/2 beta(t) [z + lambda^2 score] = -1/2 beta(t) [z - lambda eps_hat / s(t)].
+    /// </summary>
+    public static Tensor ProbabilityFlowVelocity(INoisePredictor predictor, VpSde sde, Tensor z, double t, double temperature, double lambda) =>
+        -0.5 * sde.Beta(t) * (z + (lambda * lambda * Score(predictor, sde, z, t, temperature, lambda)));
 
     /// <summary>score(z, t) = -eps_hat / (lambda s(t)) at continuous time t.</summary>
     private static Tensor Score(INoisePredictor predictor, VpSde sde, Tensor z, double t, double temperature, double lambda) =>

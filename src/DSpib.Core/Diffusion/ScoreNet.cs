@@ -131,7 +131,7 @@ public sealed class ScoreNetBuilder
     }
 
     /// <summary>The temperature embedding.</summary>
-    /// <param name="embedding">For example <c>TemperatureEmbedding.Fourier(16, scale: 1).OfLogTemperature()</c>.</param>
+    /// <param name="embedding">For example <c>TemperatureEmbedding.Fourier(16, scale: 0.1).OfLogTemperature()</c>.</param>
     public ScoreNetBuilder WithTemperatureEmbedding(TemperatureEmbedding embedding)
     {
         ArgumentNullException.ThrowIfNull(embedding);

@@ -114,16 +114,7 @@ public sealed class TrainerBuilder
     /// <param name="testFraction">Fraction used for monitoring, in [0, 1 - trainFraction]; the rest is validation.</param>
     public TrainerBuilder WithSplit(double trainFraction, double testFraction)
     {
-        if (!(trainFraction > 0 && trainFraction <= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(trainFraction), trainFraction, "The training fraction must be in (0, 1].");
-        }
-
-        if (!(testFraction >= 0 && trainFraction + testFraction <= 1 + 1e-12))
-        {
-            throw new ArgumentOutOfRangeException(nameof(testFraction), testFraction, "The test fraction must be in [0, 1 - trainFraction].");
-        }
-
+        Data.DataSplit.EnsureFractions(trainFraction, testFraction);
         _options = _options with { TrainFraction = trainFraction, TestFraction = testFraction };
         return this;
     }
