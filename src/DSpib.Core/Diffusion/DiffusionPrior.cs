@@ -10,7 +10,16 @@ namespace DSpib.Diffusion;
 /// </summary>
 internal sealed class DiffusionPrior : nn.Module, INoisePredictor
 {
+    private const string AlphaBarsBuffer = "alpha_bars";
+    private const string StepWeightsBuffer = "likelihood_step_weights";
+
     private readonly ScoreNetwork network;
+
+    /// <summary>
+    /// The integral of the likelihood weight beta / s^2 over [smallest time, 1]; in the discrete form its mean over
+    /// steps, which matches the uniform draw's mean over steps.
+    /// </summary>
+    private readonly double likelihoodNormaliser;
 
     public DiffusionPrior(VpSde sde, ScoreNet architecture, int latentDimension, double referenceTemperature, ScalarType type, Generator initGenerator)
         : base(nameof(DiffusionPrior))
@@ -19,6 +28,19 @@ internal sealed class DiffusionPrior : nn.Module, INoisePredictor
         ReferenceTemperature = referenceTemperature;
         network = new ScoreNetwork(architecture, latentDimension, type, initGenerator);
         RegisterComponents();
+
+        // Tables derived from the schedule, built once rather than at every training step. They are buffers so that
+        // they move with the module, but not persistent ones: the SDE recreates them.
+        if (sde.IsDiscrete)
+        {
+            var steps = Enumerable.Range(0, sde.Steps);
+            register_buffer(AlphaBarsBuffer, Table(steps.Select(sde.AlphaBar), type), persistent: false);
+            register_buffer(StepWeightsBuffer, Table(steps.Select(i => sde.DiscreteBeta(i) / (1 - sde.AlphaBar(i))), type), persistent: false);
+        }
+
+        likelihoodNormaliser = sde.IsDiscrete
+            ? Enumerable.Range(0, sde.Steps).Sum(i => sde.DiscreteBeta(i) / (1 - sde.AlphaBar(i))) / sde.Steps
+            : Math.Log(Math.Exp(sde.IntegratedBeta(1)) - 1) - Math.Log(Math.Exp(sde.IntegratedBeta(sde.SmallestTime)) - 1);
     }
 
     public VpSde Sde { get; }
@@ -68,10 +90,9 @@ internal sealed class DiffusionPrior : nn.Module, INoisePredictor
         if (Sde.IsDiscrete)
         {
             var steps = weighting == DiffusionWeighting.Likelihood
-                ? multinomial(LikelihoodStepWeights(type, device), rows, replacement: true, generator: generator)
+                ? multinomial(LikelihoodStepWeights, rows, replacement: true, generator: generator)
                 : randint(0, Sde.Steps, [rows], dtype: ScalarType.Int64, device: device, generator: generator);
-            using var alphaBars = tensor(Enumerable.Range(0, Sde.Steps).Select(Sde.AlphaBar).ToArray(), dtype: type, device: device);
-            var alphaBar = alphaBars.index_select(0, steps);
+            var alphaBar = get_buffer(AlphaBarsBuffer)!.index_select(0, steps);
             meanScale = alphaBar.sqrt();
             noiseScale = (1 - alphaBar).sqrt();
             timeInput = steps.to(type);
@@ -95,13 +116,12 @@ internal sealed class DiffusionPrior : nn.Module, INoisePredictor
 
         // With importance sampling the likelihood weight divided by the sampling density is a constant, the integral of
         // beta / s^2 over the times used; scaling by it keeps the term comparable to a cross-entropy bound.
-        var scale = weighting == DiffusionWeighting.Likelihood ? LikelihoodNormaliser() : 1.0;
+        var scale = weighting == DiffusionWeighting.Likelihood ? likelihoodNormaliser : 1.0;
         return perRow.view(batch, draws).mean([1]) * scale;
     }
 
     /// <summary>Step probabilities proportional to beta_i / (1 - alpha_bar_i), the discrete likelihood weight.</summary>
-    internal Tensor LikelihoodStepWeights(ScalarType type, Device device) =>
-        tensor(Enumerable.Range(0, Sde.Steps).Select(i => Sde.DiscreteBeta(i) / (1 - Sde.AlphaBar(i))).ToArray(), dtype: ScalarType.Float64).to(type).to(device);
+    internal Tensor LikelihoodStepWeights => get_buffer(StepWeightsBuffer)!;
 
     /// <summary>
     /// Times with density proportional to beta(t) / (1 - exp(-B(t))) on [smallest time, 1], by inverting its CDF:
@@ -116,11 +136,12 @@ internal sealed class DiffusionPrior : nn.Module, INoisePredictor
         return ((Sde.BetaMin * Sde.BetaMin) + (2 * slope * integrated)).sqrt().sub(Sde.BetaMin).div(slope);
     }
 
-    /// <summary>The integral of the likelihood weight beta / s^2 over the times drawn (a sum over steps in the discrete form).</summary>
-    private double LikelihoodNormaliser() =>
-        Sde.IsDiscrete
-            ? Enumerable.Range(0, Sde.Steps).Sum(i => Sde.DiscreteBeta(i) / (1 - Sde.AlphaBar(i))) / Sde.Steps
-            : Math.Log(Math.Exp(Sde.IntegratedBeta(1)) - 1) - Math.Log(Math.Exp(Sde.IntegratedBeta(Sde.SmallestTime)) - 1);
+    /// <summary>A table of values as a tensor that outlives any dispose scope the module is built in.</summary>
+    private static Tensor Table(IEnumerable<double> values, ScalarType type)
+    {
+        using var scope = NewDisposeScope();
+        return tensor(values.ToArray(), dtype: ScalarType.Float64).to(type).MoveToOuterDisposeScope().DetachFromDisposeScope();
+    }
 
     // The discrete form is trained on step indices; continuous-time samplers on it use the nearest step.
     private double TimeInput(DiffusionTime time) => !Sde.IsDiscrete ? time.Time : time.Step >= 0 ? time.Step : Sde.StepOfTime(time.Time);

@@ -39,9 +39,7 @@ public class DiffusionWeightingTests
         var sde = VpSde.Create().Discrete(100, 1e-4, 0.2).Build();
         using var prior = new DiffusionPrior(sde, ScoreNet.Create().WithHiddenLayers(4).Build(), 2, 1.0, ScalarType.Float64, new Generator(1));
 
-        using var weights = prior.LikelihoodStepWeights(ScalarType.Float64, CPU);
-
-        var values = weights.data<double>().ToArray();
+        var values = prior.LikelihoodStepWeights.data<double>().ToArray();
         values[0].Should().BeApproximately(1.0, 1e-9, "beta_0 / (1 - alpha_bar_0) = beta_0 / beta_0");
         values[50].Should().BeApproximately(sde.DiscreteBeta(50) / (1 - sde.AlphaBar(50)), 1e-12);
         values[99].Should().BeApproximately(0.2 / (1 - sde.AlphaBar(99)), 1e-12);
