@@ -152,33 +152,14 @@ public sealed class DSpibModel : IDisposable
     public double[,] Sample(int count, double temperature, int seed = 42, DiffusionSampler sampler = DiffusionSampler.Ancestral, int steps = 500, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        var (prior, lambda) = DiffusionAt(temperature, steps);
-        var network = Network;
-        var result = new double[count, LatentDimension];
-        var output = ArrayViews.AsSpan(result);
-        using var generator = new Generator((ulong)seed, network.Backend.Device);
-        using var inference = no_grad();
-        const int Batch = 20_000;
-        for (var start = 0; start < count; start += Batch)
+        if (!Enum.IsDefined(sampler))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var rows = Math.Min(Batch, count - start);
-            using var scope = NewDisposeScope();
-            var type = network.Backend.ScalarType;
-            var device = network.Backend.Device;
-            var samples = sampler switch
-            {
-                DiffusionSampler.Ancestral => Samplers.Ancestral(prior, prior.Sde, rows, LatentDimension, temperature, lambda, generator, type, device),
-                DiffusionSampler.ReverseSde => Samplers.ReverseSde(prior, prior.Sde, steps, rows, LatentDimension, temperature, lambda, generator, type, device),
-                DiffusionSampler.PredictorCorrector => Samplers.ReverseSde(prior, prior.Sde, steps, rows, LatentDimension, temperature, lambda, generator, type, device, correctorSteps: 1),
-                DiffusionSampler.ProbabilityFlow => Samplers.ProbabilityFlowRk4(prior, prior.Sde, steps, rows, LatentDimension, temperature, lambda, generator, type, device),
-                DiffusionSampler.ProbabilityFlowAdaptive => Samplers.ProbabilityFlowDormandPrince(prior, prior.Sde, rows, LatentDimension, temperature, lambda, generator, type, device).Samples,
-                _ => throw new ArgumentOutOfRangeException(nameof(sampler), sampler, "Unknown sampler."),
-            };
-            samples.to(ScalarType.Float64).cpu().contiguous().data<double>().CopyTo(output.Slice(start * LatentDimension, rows * LatentDimension));
-            progress?.Report((double)(start + rows) / count);
+            throw new ArgumentOutOfRangeException(nameof(sampler), sampler, "Unknown sampler.");
         }
 
+        var (prior, _) = DiffusionAt(temperature, steps);
+        var result = new double[count, LatentDimension];
+        Generation.Sample(prior, ArrayViews.AsSpan(result), LatentDimension, temperature, seed, sampler, steps, Backend.ScalarType, Backend.Device, progress, cancellationToken);
         return result;
     }
 

@@ -32,6 +32,10 @@ internal sealed record Measurement(string Name, string Unit, IReadOnlyList<doubl
         return new Measurement(name, "s", samples, settings);
     }
 
+    /// <summary>The same timings as milliseconds per step, for samples that each timed <paramref name="steps"/> steps.</summary>
+    public Measurement PerStep(int steps) =>
+        this with { Unit = "ms/step", Samples = Samples.Select(s => s * 1000 / steps).ToArray() };
+
     private double Quantile(double q)
     {
         var sorted = Samples.Order().ToArray();

@@ -17,13 +17,17 @@ List<Measurement>? results = figure switch
     "spib-step" => StepProfile.Run(states: 100, steps: 200).Concat(StepProfile.Run(states: 3, steps: 200)).ToList(),
     "memory" => [MemoryBenchmark.Run()],
     "simulation" => SimulationBenchmark.Run().ToList(),
+    "diffusion-step" => DiffusionStepBenchmark.Run().ToList(),
+    "dspib-epoch" => [DSpibEpochBenchmark.Run()],
+    "generation" => GenerationBenchmark.Run().ToList(),
+    "matmul" => MatrixMultiplyCeiling.Run().ToList(),
     _ => null,
 };
 
 if (results is null)
 {
     Console.WriteLine("usage: dotnet run -c Release --project tests/DSpib.Benchmarks -- <figure> [--threads N]");
-    Console.WriteLine("figures: spib-epoch, spib-step, memory, simulation");
+    Console.WriteLine("figures: spib-epoch, spib-step, memory, simulation, diffusion-step, dspib-epoch, generation, matmul");
     return 1;
 }
 

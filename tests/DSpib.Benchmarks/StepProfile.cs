@@ -77,7 +77,4 @@ internal static class StepProfile
             }
         }, settings).PerStep(steps);
     }
-
-    private static Measurement PerStep(this Measurement measurement, int steps) =>
-        measurement with { Unit = "ms/step", Samples = measurement.Samples.Select(s => s * 1000 / steps).ToArray() };
 }

@@ -12,6 +12,7 @@ internal sealed class DiffusionPrior : nn.Module, INoisePredictor
 {
     private const string AlphaBarsBuffer = "alpha_bars";
     private const string StepWeightsBuffer = "likelihood_step_weights";
+    private const string StepInputsBuffer = "step_inputs";
 
     private readonly ScoreNetwork network;
 
@@ -36,6 +37,7 @@ internal sealed class DiffusionPrior : nn.Module, INoisePredictor
             var steps = Enumerable.Range(0, sde.Steps);
             register_buffer(AlphaBarsBuffer, Table(steps.Select(sde.AlphaBar), type), persistent: false);
             register_buffer(StepWeightsBuffer, Table(steps.Select(i => sde.DiscreteBeta(i) / (1 - sde.AlphaBar(i))), type), persistent: false);
+            register_buffer(StepInputsBuffer, Table(steps.Select(i => (double)i), type), persistent: false);
         }
 
         likelihoodNormaliser = sde.IsDiscrete
@@ -59,10 +61,11 @@ internal sealed class DiffusionPrior : nn.Module, INoisePredictor
     /// <inheritdoc />
     public Tensor PredictNoise(Tensor z, DiffusionTime time, double temperature, double lambda)
     {
-        var rows = z.shape[0];
-        using var timeInput = full(rows, TimeInput(time), dtype: z.dtype, device: z.device);
-        using var temperatureInput = full(rows, Architecture.TemperatureEmbedding.InputValue(temperature, lambda), dtype: z.dtype, device: z.device);
-        return network.forward(z, timeInput, temperatureInput);
+        // One time and one temperature for the whole batch: the conditioning is computed once and broadcast.
+        using var scope = NewDisposeScope();
+        using var timeInput = full(1, TimeInput(time), dtype: z.dtype, device: z.device);
+        using var temperatureInput = full(1, Architecture.TemperatureEmbedding.InputValue(temperature, lambda), dtype: z.dtype, device: z.device);
+        return network.Forward(z, network.Conditioning(timeInput, temperatureInput)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -72,21 +75,22 @@ internal sealed class DiffusionPrior : nn.Module, INoisePredictor
     /// <paramref name="z"/>.
     /// </summary>
     /// <param name="z">Latent samples [batch, D].</param>
-    /// <param name="lambdas">lambda(T) of each sample [batch].</param>
-    /// <param name="temperatureInputs">The temperature embedding's input for each sample [batch].</param>
+    /// <param name="temperatures">The temperature of each sample.</param>
     /// <param name="draws">Noise draws M per sample (reference 16).</param>
     /// <param name="generator">Source of t and eps.</param>
     /// <param name="weighting">Uniform times (the reference) or likelihood-weighted, importance-sampled times.</param>
     /// <returns>[batch] losses.</returns>
-    public Tensor DenoisingLoss(Tensor z, Tensor lambdas, Tensor temperatureInputs, int draws, Generator generator, DiffusionWeighting weighting = DiffusionWeighting.Unweighted)
+    public Tensor DenoisingLoss(Tensor z, BatchTemperatures temperatures, int draws, Generator generator, DiffusionWeighting weighting = DiffusionWeighting.Unweighted)
     {
         var batch = z.shape[0];
         var rows = batch * draws;
         var type = z.dtype;
         var device = z.device;
         var repeated = z.repeat_interleave(draws, dim: 0);
-        var lambda = lambdas.repeat_interleave(draws, dim: 0).unsqueeze(1);
-        Tensor meanScale, noiseScale, timeInput;
+        var temperatureIndex = temperatures.Index.repeat_interleave(draws, dim: 0);
+        var lambda = temperatures.Lambdas.index_select(0, temperatureIndex).unsqueeze(1);
+        Tensor meanScale, noiseScale;
+        Tensor[] conditioning;
         if (Sde.IsDiscrete)
         {
             var steps = weighting == DiffusionWeighting.Likelihood
@@ -95,7 +99,11 @@ internal sealed class DiffusionPrior : nn.Module, INoisePredictor
             var alphaBar = get_buffer(AlphaBarsBuffer)!.index_select(0, steps);
             meanScale = alphaBar.sqrt();
             noiseScale = (1 - alphaBar).sqrt();
-            timeInput = steps.to(type);
+
+            // N steps x K temperatures is far fewer combinations than rows: condition each once, then gather.
+            var table = network.ConditioningTable(get_buffer(StepInputsBuffer)!, temperatures.Inputs);
+            var combination = (steps * temperatures.Inputs.shape[0]) + temperatureIndex;
+            conditioning = table.Select(t => t.index_select(0, combination)).ToArray();
         }
         else
         {
@@ -106,12 +114,19 @@ internal sealed class DiffusionPrior : nn.Module, INoisePredictor
             var integrated = (Sde.BetaMin * t) + (0.5 * (Sde.BetaMax - Sde.BetaMin) * t.square());
             meanScale = (-0.5 * integrated).exp();
             noiseScale = (-(-integrated).expm1()).sqrt();
-            timeInput = t;
+
+            // Continuous times differ in every row; the temperature terms are still one per distinct temperature.
+            conditioning = network.TimeTerms(t);
+            var temperatureTerms = network.TemperatureTerms(temperatures.Inputs);
+            if (temperatureTerms is not null)
+            {
+                conditioning = conditioning.Zip(temperatureTerms, (time, temperature) => time + temperature.index_select(0, temperatureIndex)).ToArray();
+            }
         }
 
         var eps = randn([rows, z.shape[1]], dtype: type, device: device, generator: generator);
         var noisy = (meanScale.unsqueeze(1) * repeated) + (lambda * noiseScale.unsqueeze(1) * eps);
-        var predicted = network.forward(noisy, timeInput, temperatureInputs.repeat_interleave(draws, dim: 0));
+        var predicted = network.Forward(noisy, conditioning);
         var perRow = 0.5 * (eps - predicted).square().mean([1]);
 
         // With importance sampling the likelihood weight divided by the sampling density is a constant, the integral of

@@ -30,11 +30,11 @@ internal static class SpibObjective
         return Combine(network, z, labels, weights, logQ - logR, diffusion: null, beta);
     }
 
-    public static Terms Joint(SpibNetwork network, Tensor inputs, Tensor labels, Tensor weights, Tensor lambdas, Tensor temperatureInputs, double beta, int draws, Diffusion.DiffusionWeighting weighting, Generator generator)
+    public static Terms Joint(SpibNetwork network, Tensor inputs, Tensor labels, Tensor weights, Diffusion.BatchTemperatures temperatures, double beta, int draws, Diffusion.DiffusionWeighting weighting, Generator generator)
     {
         var prior = network.Diffusion ?? throw new InvalidOperationException("The joint objective needs a model built WithDiffusionPrior(...).");
         var (z, logQ) = SampleLatent(network, inputs, generator);
-        var diffusion = prior.DenoisingLoss(z, lambdas, temperatureInputs, draws, generator, weighting);
+        var diffusion = prior.DenoisingLoss(z, temperatures, draws, generator, weighting);
         return Combine(network, z, labels, weights, logQ + diffusion, diffusion, beta);
     }
 

@@ -351,7 +351,7 @@ public sealed class Trainer
             var labels = _data.Labels.index_select(0, pairIndex);
             var weights = _data.Weight.index_select(0, pairIndex);
             return _phase == TrainingPhase.Joint
-                ? SpibObjective.Joint(_network, inputs, labels, weights, _data.Lambda!.index_select(0, pairIndex), _data.TemperatureInput!.index_select(0, pairIndex), Options.Beta, Options.NoiseDraws, Options.Weighting, _generator)
+                ? SpibObjective.Joint(_network, inputs, labels, weights, _data.Temperatures!.Select(pairIndex), Options.Beta, Options.NoiseDraws, Options.Weighting, _generator)
                 : SpibObjective.Spib(_network, inputs, labels, weights, Options.Beta, _generator);
         }
 

@@ -53,27 +53,14 @@ internal sealed class TrainingTensors : IDisposable
 
     public int PairCount { get; }
 
-    /// <summary>lambda(T) of each pair, for the diffusion prior [pairs]; <see langword="null"/> without one.</summary>
-    public Tensor? Lambda { get; private set; }
+    /// <summary>The temperature of each pair as the diffusion prior sees it; <see langword="null"/> without one.</summary>
+    public Diffusion.BatchTemperatures? Temperatures { get; private set; }
 
-    /// <summary>The temperature embedding's input for each pair [pairs]; <see langword="null"/> without a diffusion prior.</summary>
-    public Tensor? TemperatureInput { get; private set; }
-
-    /// <summary>Computes each pair's lambda(T) and temperature input once, per distinct temperature.</summary>
+    /// <summary>Computes lambda(T) and the temperature embedding's input once per distinct temperature, and each pair's index into them.</summary>
     public void AttachDiffusion(Diffusion.DiffusionPrior prior, TimeLaggedPairs pairs)
     {
-        var lambdas = new Dictionary<double, double>();
-        var inputs = new Dictionary<double, double>();
-        foreach (var temperature in pairs.Temperature.Distinct())
-        {
-            lambdas[temperature] = prior.Lambda(temperature);
-            inputs[temperature] = prior.TemperatureInput(temperature);
-        }
-
-        var device = Frames.device;
-        var type = Frames.dtype;
-        Lambda = tensor(pairs.Temperature.Select(t => lambdas[t]).ToArray(), dtype: ScalarType.Float64).to(type).to(device);
-        TemperatureInput = tensor(pairs.Temperature.Select(t => inputs[t]).ToArray(), dtype: ScalarType.Float64).to(type).to(device);
+        Temperatures?.Dispose();
+        Temperatures = Diffusion.BatchTemperatures.Of(prior, pairs.Temperature, Frames.dtype, Frames.device);
     }
 
     public void ReplaceLabels(Tensor labels)
@@ -93,7 +80,6 @@ internal sealed class TrainingTensors : IDisposable
         Labels.Dispose();
         Train.Dispose();
         Test.Dispose();
-        Lambda?.Dispose();
-        TemperatureInput?.Dispose();
+        Temperatures?.Dispose();
     }
 }

@@ -41,6 +41,64 @@ public class ScoreNetTests
         a.allclose(b).Should().BeTrue();
     }
 
+    /// <summary>
+    /// The formula of METHOD 4.3 written out from the module's named weights: e = relu(L([sin 2 pi w x, cos 2 pi w x]))
+    /// for the time and temperature inputs, then h_k = relu(W_k h + b_k + A_k e_t + B_k e_T) (+ h for the residual 64 -> 64
+    /// layers), then a linear output.
+    /// </summary>
+    private static Tensor ReferenceFormula(ScoreNetwork network, Tensor z, Tensor time, Tensor temperature)
+    {
+        var weights = network.state_dict();
+        Tensor Embed(string name, Tensor x)
+        {
+            var angles = x.unsqueeze(1) * weights[$"{name}.frequencies"].unsqueeze(0) * (2 * Math.PI);
+            var features = cat([angles.sin(), angles.cos()], 1);
+            return nn.functional.relu(nn.functional.linear(features, weights[$"{name}.projection.weight"], weights[$"{name}.projection.bias"]));
+        }
+
+        Tensor Linear(string name, Tensor x) => nn.functional.linear(x, weights[$"{name}.weight"], weights[$"{name}.bias"]);
+        var timeCode = Embed("timeEmbedding", time);
+        var temperatureCode = Embed("temperatureEmbedding", temperature);
+        var h = z;
+        for (var k = 0; k < 6; k++)
+        {
+            var next = nn.functional.relu(Linear($"layers.{k}", h) + Linear($"timeProjections.{k}", timeCode) + Linear($"temperatureProjections.{k}", temperatureCode));
+            h = k is >= 2 and <= 4 ? next + h : next;
+        }
+
+        return Linear("output", h);
+    }
+
+    [Fact]
+    public void Forward_IsTheReferenceFormula_WhetherRowsAreEmbeddedOneByOne_FromATable_OrBroadcast()
+    {
+        using var network = new ScoreNetwork(ScoreNet.Create().Reference().Build(), 2, ScalarType.Float64, new Generator(3));
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var z = randn([12, 2], dtype: ScalarType.Float64, generator: new Generator(4));
+        var steps = tensor(new long[] { 0, 5, 99, 5, 17, 0, 42, 99, 1, 2, 3, 5 });
+        var temperatureIndex = tensor(new long[] { 0, 1, 1, 0, 1, 0, 0, 1, 1, 1, 0, 0 });
+        var stepValues = arange(100, dtype: ScalarType.Float64);
+        var temperatureValues = tensor(new[] { 1.0, 2.5 });
+        var rowTime = steps.to(ScalarType.Float64);
+        var rowTemperature = temperatureValues.index_select(0, temperatureIndex);
+
+        var expected = ReferenceFormula(network, z, rowTime, rowTemperature);
+
+        // Every row embedded on its own.
+        network.forward(z, rowTime, rowTemperature).allclose(expected, rtol: 1e-12, atol: 1e-12).Should().BeTrue();
+
+        // One table of every (step, temperature), gathered row by row, as discrete-time training does.
+        var table = network.ConditioningTable(stepValues, temperatureValues);
+        var combination = (steps * 2) + temperatureIndex;
+        network.Forward(z, table.Select(t => t.index_select(0, combination)).ToArray()).allclose(expected, rtol: 1e-12, atol: 1e-12).Should().BeTrue();
+
+        // One time and temperature broadcast to every row, as a sampler step does.
+        var shared = ReferenceFormula(network, z, full(12, 17.0, dtype: ScalarType.Float64), full(12, 2.5, dtype: ScalarType.Float64));
+        network.Forward(z, network.Conditioning(full(1, 17.0, dtype: ScalarType.Float64), full(1, 2.5, dtype: ScalarType.Float64)))
+            .allclose(shared, rtol: 1e-12, atol: 1e-12).Should().BeTrue();
+    }
+
     [Fact]
     public void Configurable_WidthDepthActivationAndNoTemperatureEmbedding()
     {
