@@ -154,6 +154,37 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Fit_DSpibAtTwoTemperatures_SameSeeds_GivesBitwiseIdenticalLossesAndSamples()
+    {
+        // The same frames at two temperatures: the joint phase then conditions on two distinct temperatures.
+        var frames = SmallData();
+        var builder = TrajectorySet.Create();
+        foreach (var (trajectory, index) in frames.Trajectories.Select((t, i) => (t, i)))
+        {
+            builder.Add(trajectory.ToMatrix(), temperature: index % 2 == 0 ? 0.6 : 0.9);
+        }
+
+        var data = builder.Build();
+        var labels = InitialLabels.KMeans(data, 30, seed: 1);
+        DSpibModel NewDSpib() => DSpibModel.Create().WithInputDimension(2)
+            .WithDiffusionPrior(DSpib.Diffusion.VpSde.Create().Discrete(100, 1e-4, 0.2).Build(), DSpib.Diffusion.ScoreNet.Create().Reference().Build()).Build();
+        Trainer NewJointTrainer() => Trainer.Create().WithLag(20).WithBeta(1e-2).WithRefinement(1, patience: 1).WithMaxEpochs(3)
+            .WithJointTraining(patience: 1, noiseDraws: 2).Build();
+
+        using var first = NewDSpib();
+        var a = NewJointTrainer().Fit(first, data, labels);
+        using var second = NewDSpib();
+        var b = NewJointTrainer().Fit(second, data, labels);
+
+        a.History.Should().Contain(h => h.Phase == TrainingPhase.Joint);
+        a.History.Select(h => h.TrainLoss).Should().Equal(b.History.Select(h => h.TrainLoss));
+        a.History.Select(h => h.TrainDiffusionLoss).Should().Equal(b.History.Select(h => h.TrainDiffusionLoss));
+        var samples = first.Sample(500, temperature: 0.75, seed: 3);
+        samples.Should().BeEquivalentTo(second.Sample(500, temperature: 0.75, seed: 3));
+        samples.Should().NotBeEquivalentTo(first.Sample(500, temperature: 0.75, seed: 4));
+    }
+
+    [Fact]
     public void DiffusionMethods_OnTheSpibBaseline_SayWhatIsMissing()
     {
         var data = SmallData();
