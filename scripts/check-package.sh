@@ -63,6 +63,15 @@ cat > "$app/NuGet.config" <<XML
     <add key="local" value="$feed" />
     <add key="nuget.org" value="https://api.nuget.org/v3/index.json" protocolVersion="3" />
   </packageSources>
+  <!-- DSpib comes from the local feed only, so no package of that name elsewhere can stand in for it. -->
+  <packageSourceMapping>
+    <packageSource key="local">
+      <package pattern="DSpib.*" />
+    </packageSource>
+    <packageSource key="nuget.org">
+      <package pattern="*" />
+    </packageSource>
+  </packageSourceMapping>
   <fallbackPackageFolders>
     <clear />
     <add key="machine" value="$machine_cache" />
