@@ -74,22 +74,22 @@ public static class PlumedExport
         var outputs = string.Join(',', Enumerable.Range(1, model.LatentDimension).Select(k => LatentLabel(label, k)));
         var version = typeof(PlumedExport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "?";
         var text = new StringBuilder();
-        text.AppendLine(Invariant($"# D-SPIB collective variables written by DSpib {version}: the latent means z = mu(x) of the"));
-        text.AppendLine("# encoder, from the raw descriptors x (the training standardisation is folded into the numbers).");
-        text.AppendLine(Invariant($"# Inputs, in order: {string.Join(',', argumentNames)}"));
-        text.AppendLine(Invariant($"# Outputs: {outputs}"));
+        Line(text, Invariant($"# D-SPIB collective variables written by DSpib {version}: the latent means z = mu(x) of the"));
+        Line(text, "# encoder, from the raw descriptors x (the training standardisation is folded into the numbers).");
+        Line(text, Invariant($"# Inputs, in order: {string.Join(',', argumentNames)}"));
+        Line(text, Invariant($"# Outputs: {outputs}"));
         if (options.IsLinear)
         {
-            text.AppendLine("# Needs PLUMED 2.9 or later. COMBINE computes z_k = sum_j c_j (x_j - p_j).");
+            Line(text, "# Needs PLUMED 2.9 or later. COMBINE computes z_k = sum_j c_j (x_j - p_j).");
             AppendCombine(text, label, argumentNames, layers[0], network.Standardizer);
         }
         else
         {
-            text.AppendLine("# Needs PLUMED 2.9 or later built with the ANN module (./configure --enable-modules=annfunc).");
+            Line(text, "# Needs PLUMED 2.9 or later built with the ANN module (./configure --enable-modules=annfunc).");
             AppendAnn(text, label, argumentNames, layers, AnnActivation(options.Activation)!, network.Standardizer);
         }
 
-        text.AppendLine(Invariant($"# For example: PRINT ARG={outputs} STRIDE=100 FILE=COLVAR"));
+        Line(text, Invariant($"# For example: PRINT ARG={outputs} STRIDE=100 FILE=COLVAR"));
         return text.ToString();
     }
 
@@ -123,7 +123,7 @@ public static class PlumedExport
                 parameters[j] = standardizer.Mean[j] - (bias[k] * coefficients[j] / norm);
             }
 
-            text.AppendLine(Invariant($"{LatentLabel(label, k + 1)}: COMBINE ARG={string.Join(',', arguments)} COEFFICIENTS={Join(coefficients)} PARAMETERS={Join(parameters)} POWERS={string.Join(',', Enumerable.Repeat("1", inputs))} PERIODIC=NO"));
+            Line(text, Invariant($"{LatentLabel(label, k + 1)}: COMBINE ARG={string.Join(',', arguments)} COEFFICIENTS={Join(coefficients)} PARAMETERS={Join(parameters)} POWERS={string.Join(',', Enumerable.Repeat("1", inputs))} PERIODIC=NO"));
         }
     }
 
@@ -152,25 +152,25 @@ public static class PlumedExport
         var ann = label + "_ann";
         var nodes = new[] { first.GetLength(1) }.Concat(weights.Select(w => w.GetLength(0)));
         var activations = Enumerable.Repeat(hiddenActivation, layers.Count - 1).Append("Linear");
-        text.AppendLine(Invariant($"{ann}: ANN ..."));
-        text.AppendLine(Invariant($"  ARG={string.Join(',', arguments)}"));
-        text.AppendLine(Invariant($"  NUM_LAYERS={layers.Count + 1}"));
-        text.AppendLine(Invariant($"  NUM_NODES={string.Join(',', nodes)}"));
-        text.AppendLine(Invariant($"  ACTIVATIONS={string.Join(',', activations)}"));
+        Line(text, Invariant($"{ann}: ANN ..."));
+        Line(text, Invariant($"  ARG={string.Join(',', arguments)}"));
+        Line(text, Invariant($"  NUM_LAYERS={layers.Count + 1}"));
+        Line(text, Invariant($"  NUM_NODES={string.Join(',', nodes)}"));
+        Line(text, Invariant($"  ACTIVATIONS={string.Join(',', activations)}"));
         for (var l = 0; l < weights.Length; l++)
         {
-            text.AppendLine(Invariant($"  WEIGHTS{l}={Join(weights[l].Cast<double>())}"));
+            Line(text, Invariant($"  WEIGHTS{l}={Join(weights[l].Cast<double>())}"));
         }
 
         for (var l = 0; l < biases.Length; l++)
         {
-            text.AppendLine(Invariant($"  BIASES{l}={Join(biases[l])}"));
+            Line(text, Invariant($"  BIASES{l}={Join(biases[l])}"));
         }
 
-        text.AppendLine("...");
+        Line(text, "...");
         for (var k = 0; k < weights[^1].GetLength(0); k++)
         {
-            text.AppendLine(Invariant($"{LatentLabel(label, k + 1)}: COMBINE ARG={ann}.node-{k} PERIODIC=NO"));
+            Line(text, Invariant($"{LatentLabel(label, k + 1)}: COMBINE ARG={ann}.node-{k} PERIODIC=NO"));
         }
     }
 
@@ -187,6 +187,9 @@ public static class PlumedExport
     private static string Join(IEnumerable<double> values) => string.Join(',', values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
 
     private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
+
+    /// <summary>PLUMED inputs are Unix text files on every platform.</summary>
+    private static void Line(StringBuilder text, string line) => text.Append(line).Append('\n');
 
     private static void CheckArguments(IReadOnlyList<string> argumentNames, int inputDimension)
     {
