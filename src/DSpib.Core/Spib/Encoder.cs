@@ -72,4 +72,21 @@ internal sealed class Encoder : nn.Module<Tensor, (Tensor Mean, Tensor LogVarian
 
         return mean.forward(h);
     }
+
+    /// <summary>
+    /// The layers of the mean mu, input to output (the hidden layers, then the output layer), copied to float64:
+    /// weight [outputs, inputs] and bias [outputs]. For exporting the encoder to other programs.
+    /// </summary>
+    public IReadOnlyList<(double[,] Weight, double[] Bias)> MeanLayers()
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        return hidden.Append(mean).Select(layer =>
+        {
+            var weight = layer.weight!.detach().to(ScalarType.Float64).cpu().contiguous();
+            var matrix = new double[weight.shape[0], weight.shape[1]];
+            weight.data<double>().CopyTo(ArrayViews.AsSpan(matrix));
+            return (matrix, layer.bias!.detach().to(ScalarType.Float64).cpu().data<double>().ToArray());
+        }).ToArray();
+    }
 }
