@@ -14,11 +14,16 @@ public static class HistogramDivergence
     /// <param name="second">Samples x 2.</param>
     /// <param name="bins">Bins along each axis (reference 100).</param>
     /// <param name="epsilon">Added to every bin probability so that empty bins give finite logarithms (reference 1e-10).</param>
+    /// <param name="range">
+    /// The grid's extent; by default the range of both sets. Give one range to several comparisons (for example a
+    /// model's samples against data, and the data's own floor) so that all are measured on the same grid; samples
+    /// outside it are counted in the nearest edge bin.
+    /// </param>
     /// <remarks>
     /// The estimate is biased upwards by finite samples (two sample sets from one distribution do not score 0): report
     /// the score of two independent sets of the same sizes from the reference distribution next to it.
     /// </remarks>
-    public static double SymmetrizedKl(double[,] first, double[,] second, int bins = 100, double epsilon = 1e-10)
+    public static double SymmetrizedKl(double[,] first, double[,] second, int bins = 100, double epsilon = 1e-10, HistogramRange? range = null)
     {
         ArgumentNullException.ThrowIfNull(first);
         ArgumentNullException.ThrowIfNull(second);
@@ -40,6 +45,16 @@ public static class HistogramDivergence
 
         var (xMin, xMax) = Range(first, second, 0);
         var (yMin, yMax) = Range(first, second, 1);
+        if (range is { } given)
+        {
+            if (!(given.XMax > given.XMin) || !(given.YMax > given.YMin) || !double.IsFinite(given.XMax - given.XMin) || !double.IsFinite(given.YMax - given.YMin))
+            {
+                throw new ArgumentException("The range needs finite bounds with XMax above XMin and YMax above YMin; HistogramRange.Covering(sets) makes one from data.", nameof(range));
+            }
+
+            (xMin, xMax, yMin, yMax) = (given.XMin, given.XMax, given.YMin, given.YMax);
+        }
+
         var p = Histogram(first, bins, xMin, xMax, yMin, yMax, epsilon);
         var q = Histogram(second, bins, xMin, xMax, yMin, yMax, epsilon);
         double forward = 0, backward = 0;
@@ -78,8 +93,8 @@ public static class HistogramDivergence
         var counts = new double[bins * bins];
         for (var n = 0; n < samples.GetLength(0); n++)
         {
-            var i = Math.Min(bins - 1, (int)((samples[n, 0] - xMin) / (xMax - xMin) * bins));
-            var j = Math.Min(bins - 1, (int)((samples[n, 1] - yMin) / (yMax - yMin) * bins));
+            var i = Math.Clamp((int)Math.Floor((samples[n, 0] - xMin) / (xMax - xMin) * bins), 0, bins - 1);
+            var j = Math.Clamp((int)Math.Floor((samples[n, 1] - yMin) / (yMax - yMin) * bins), 0, bins - 1);
             counts[(i * bins) + j]++;
         }
 
@@ -96,5 +111,38 @@ public static class HistogramDivergence
         }
 
         return counts;
+    }
+}
+
+/// <summary>The extent of a two-dimensional histogram grid.</summary>
+/// <param name="XMin">Lower edge along the first coordinate.</param>
+/// <param name="XMax">Upper edge along the first coordinate (above <paramref name="XMin"/>).</param>
+/// <param name="YMin">Lower edge along the second coordinate.</param>
+/// <param name="YMax">Upper edge along the second coordinate (above <paramref name="YMin"/>).</param>
+public sealed record HistogramRange(double XMin, double XMax, double YMin, double YMax)
+{
+    /// <summary>The range of every given sample set together, widened by <paramref name="margin"/> of its width on each side.</summary>
+    /// <param name="sets">Sample sets of two columns.</param>
+    /// <param name="margin">Fraction of the width added on each side (0 for none).</param>
+    public static HistogramRange Covering(IEnumerable<double[,]> sets, double margin = 0)
+    {
+        ArgumentNullException.ThrowIfNull(sets);
+        double xMin = double.PositiveInfinity, xMax = double.NegativeInfinity, yMin = double.PositiveInfinity, yMax = double.NegativeInfinity;
+        foreach (var set in sets)
+        {
+            for (var n = 0; n < set.GetLength(0); n++)
+            {
+                (xMin, xMax) = (Math.Min(xMin, set[n, 0]), Math.Max(xMax, set[n, 0]));
+                (yMin, yMax) = (Math.Min(yMin, set[n, 1]), Math.Max(yMax, set[n, 1]));
+            }
+        }
+
+        if (!(xMax > xMin) || !(yMax > yMin))
+        {
+            throw new ArgumentException("The sample sets need some spread along both coordinates to define a grid.", nameof(sets));
+        }
+
+        var (dx, dy) = (margin * (xMax - xMin), margin * (yMax - yMin));
+        return new HistogramRange(xMin - dx, xMax + dx, yMin - dy, yMax + dy);
     }
 }

@@ -49,6 +49,31 @@ public class HistogramDivergenceTests
     }
 
     [Fact]
+    public void SymmetrizedKl_OnAGivenRange_UsesThatGrid()
+    {
+        var a = Gaussian2D(20_000, 0, 7);
+        var b = Gaussian2D(20_000, 0.5, 8);
+        var covering = HistogramRange.Covering([a, b]);
+
+        // The default grid spans both sets, which is what Covering gives; a wider grid has coarser bins and so a
+        // different (smaller) value.
+        HistogramDivergence.SymmetrizedKl(a, b, bins: 30, range: covering).Should().BeApproximately(HistogramDivergence.SymmetrizedKl(a, b, bins: 30), 1e-12);
+        HistogramDivergence.SymmetrizedKl(a, b, bins: 30, range: HistogramRange.Covering([a, b], margin: 1.0))
+            .Should().BeLessThan(HistogramDivergence.SymmetrizedKl(a, b, bins: 30));
+        covering.XMin.Should().Be(Enumerable.Range(0, 20_000).Min(n => Math.Min(a[n, 0], b[n, 0])));
+    }
+
+    [Fact]
+    public void SymmetrizedKl_EmptyRange_IsRefusedSayingHowToMakeOne()
+    {
+        var a = Gaussian2D(10, 0, 9);
+
+        var act = () => HistogramDivergence.SymmetrizedKl(a, a, range: new HistogramRange(1, 1, 0, 1));
+
+        act.Should().Throw<ArgumentException>().WithParameterName("range").WithMessage("*Covering*");
+    }
+
+    [Fact]
     public void SymmetrizedKl_OneDimensionalInput_IsRefused()
     {
         var act = () => HistogramDivergence.SymmetrizedKl(new double[3, 1], new double[3, 1]);
@@ -91,6 +116,27 @@ public class FreeEnergyProfileTests
         histogram.FreeEnergy[20].Should().BeLessThan(0.05);
         histogram.FreeEnergy[0].Should().BeApproximately((1.95 * 1.95 / 2) - (0.05 * 0.05 / 2), 0.1);
         histogram.Rmse(histogram).Should().Be(0);
+    }
+
+    [Fact]
+    public void Smoothed_GaussianProfile_IsTheGaussianWithTheKernelVarianceAdded()
+    {
+        // N(0, 0.3^2) convolved with a kernel of width 0.1 is N(0, 0.3^2 + 0.1^2): F = x^2 / (2 x 0.1).
+        var grid = Enumerable.Range(0, 601).Select(i => -3 + (0.01 * i)).ToArray();
+        var exact = FreeEnergyProfile.FromLogDensity(grid, grid.Select(x => -x * x / (2 * 0.09)).ToArray());
+
+        var smoothed = exact.Smoothed(0.1);
+
+        for (var i = 0; i < grid.Length; i++)
+        {
+            var expected = grid[i] * grid[i] / 0.2;
+            if (expected < 3)
+            {
+                smoothed.FreeEnergy[i].Should().BeApproximately(expected, 1e-3, $"x = {grid[i]:F2}");
+            }
+        }
+
+        FluentActions.Invoking(() => exact.Smoothed(0)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("bandwidth");
     }
 
     [Fact]

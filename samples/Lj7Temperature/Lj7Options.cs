@@ -1,0 +1,134 @@
+using System.Globalization;
+
+namespace DSpib.Samples.Lj7Temperature;
+
+/// <summary>
+/// Settings of the LJ7 temperature-transfer sample. The defaults are the paper's scale (100,000 frames per
+/// temperature, training at k_B T = 0.2 and 0.5, the reference hyperparameters); smaller runs take the same options.
+/// </summary>
+internal sealed record Lj7Options
+{
+    public IReadOnlyList<double> TrainingTemperatures { get; init; } = [0.2, 0.5];
+
+    public IReadOnlyList<double> EvaluationTemperatures { get; init; } = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7];
+
+    public int Walkers { get; init; } = 50;
+
+    public int FramesPerWalker { get; init; } = 2_000;
+
+    public int StepsPerFrame { get; init; } = 100;
+
+    public int EquilibrationSteps { get; init; } = 50_000;
+
+    public int Clusters { get; init; } = 100;
+
+    public int Lag { get; init; } = 1;
+
+    public double Beta { get; init; } = 1e-5;
+
+    public double LearningRate { get; init; } = 1e-3;
+
+    public int BatchSize { get; init; } = 512;
+
+    public int Refinements { get; init; } = 10;
+
+    public int Patience { get; init; } = 5;
+
+    public int JointPatience { get; init; } = 150;
+
+    public int NoiseDraws { get; init; } = 16;
+
+    public int MaxEpochs { get; init; } = 1000;
+
+    /// <summary>lambda(T): <c>linear</c> (T / T_ref, the reference) or <c>sqrt</c>.</summary>
+    public string Law { get; init; } = "linear";
+
+    /// <summary><c>reference</c> (Fourier features of lambda at scale 100) or <c>smooth</c> (Fourier features of log T at scale 0.1).</summary>
+    public string Embedding { get; init; } = "reference";
+
+    /// <summary><c>unweighted</c> (the reference) or <c>likelihood</c>.</summary>
+    public string Weighting { get; init; } = "unweighted";
+
+    public int GeneratedSamples { get; init; } = 20_000;
+
+    public double Bandwidth { get; init; } = 0.1;
+
+    public int ProfilePoints { get; init; } = 200;
+
+    /// <summary>Grid points along z_2 over which the exact profile integrates.</summary>
+    public int MarginalPoints { get; init; } = 80;
+
+    public int OdeSteps { get; init; } = 100;
+
+    public int Seed { get; init; } = 42;
+
+    public string Output { get; init; } = Path.Combine("out", "lj7-temperature");
+
+    public static string Usage => """
+        usage: dotnet run -c Release --project samples/Lj7Temperature -- [options]
+          --train-temperatures LIST   k_B T values trained on (0.2,0.5)
+          --temperatures LIST         k_B T values simulated and evaluated (0.2,0.3,0.4,0.5,0.6,0.7)
+          --walkers N                 BAOAB walkers per temperature (50)
+          --frames N                  frames per walker (2000)
+          --stride N                  steps per frame (100)
+          --equilibration N           steps discarded per walker (50000)
+          --clusters N                initial k-means states on (mu2, mu3) (100)
+          --lag N                     lag in frames (1)
+          --beta X                    information bottleneck weight (1e-5)
+          --learning-rate X           Adam learning rate (0.001)
+          --batch N                   batch size (512)
+          --refinements N             label refinement rounds (10)
+          --patience N                refinement patience (5)
+          --joint-patience N          D-SPIB phase patience (150)
+          --draws N                   noise draws per latent sample (16)
+          --max-epochs N              epoch cap per phase (1000)
+          --law linear|sqrt           temperature law of the noise scale (linear)
+          --embedding reference|smooth  temperature embedding (reference)
+          --weighting unweighted|likelihood  diffusion loss weighting (unweighted)
+          --samples N                 generated latent samples per temperature (20000)
+          --ode-steps N               RK4 steps of the exact free energy (100)
+          --seed N                    seed of simulation, clustering and training (42)
+          --output DIR                output folder (out/lj7-temperature)
+        """;
+
+    /// <summary>Parses the command line; throws <see cref="ArgumentException"/> naming a bad option.</summary>
+    public static Lj7Options Parse(IReadOnlyList<string> args)
+    {
+        var line = new CommandLine(args, Usage);
+        var defaults = new Lj7Options();
+        var options = new Lj7Options
+        {
+            TrainingTemperatures = line.Numbers("--train-temperatures", defaults.TrainingTemperatures),
+            EvaluationTemperatures = line.Numbers("--temperatures", defaults.EvaluationTemperatures),
+            Walkers = line.WholeNumber("--walkers", defaults.Walkers, minimum: 2),
+            FramesPerWalker = line.WholeNumber("--frames", defaults.FramesPerWalker),
+            StepsPerFrame = line.WholeNumber("--stride", defaults.StepsPerFrame),
+            EquilibrationSteps = line.WholeNumber("--equilibration", defaults.EquilibrationSteps, minimum: 0),
+            Clusters = line.WholeNumber("--clusters", defaults.Clusters, minimum: 2),
+            Lag = line.WholeNumber("--lag", defaults.Lag),
+            Beta = line.Number("--beta", defaults.Beta),
+            LearningRate = line.Number("--learning-rate", defaults.LearningRate),
+            BatchSize = line.WholeNumber("--batch", defaults.BatchSize),
+            Refinements = line.WholeNumber("--refinements", defaults.Refinements, minimum: 0),
+            Patience = line.WholeNumber("--patience", defaults.Patience, minimum: 0),
+            JointPatience = line.WholeNumber("--joint-patience", defaults.JointPatience, minimum: 0),
+            NoiseDraws = line.WholeNumber("--draws", defaults.NoiseDraws),
+            MaxEpochs = line.WholeNumber("--max-epochs", defaults.MaxEpochs),
+            Law = line.Choice("--law", defaults.Law, "linear", "sqrt"),
+            Embedding = line.Choice("--embedding", defaults.Embedding, "reference", "smooth"),
+            Weighting = line.Choice("--weighting", defaults.Weighting, "unweighted", "likelihood"),
+            GeneratedSamples = line.WholeNumber("--samples", defaults.GeneratedSamples, minimum: 100),
+            OdeSteps = line.WholeNumber("--ode-steps", defaults.OdeSteps),
+            Seed = line.WholeNumber("--seed", defaults.Seed, minimum: 0),
+            Output = line.Text("--output", defaults.Output),
+        };
+        line.EnsureAllUsed();
+        var missing = options.TrainingTemperatures.Where(t => !options.EvaluationTemperatures.Contains(t)).ToArray();
+        if (missing.Length > 0)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Every training temperature must also be simulated: add {string.Join(",", missing)} to --temperatures.\n{Usage}"));
+        }
+
+        return options;
+    }
+}

@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Globalization;
+using DSpib.Analysis;
+using DSpib.Data;
+using DSpib.Diffusion;
+using DSpib.Systems.Datasets;
+using DSpib.Training;
+
+namespace DSpib.Samples.Lj7Temperature;
+
+/// <summary>
+/// The LJ7 temperature-transfer study: simulate every temperature, train D-SPIB on the training temperatures only,
+/// then compare generated and exact free energies with the encoded MD frames at every temperature.
+/// </summary>
+internal static class Lj7Run
+{
+    public static Lj7Summary Execute(Lj7Options options, TextWriter log, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(options.Output);
+        var stopwatch = Stopwatch.StartNew();
+        var simulations = new Dictionary<double, Lj7Dataset>();
+        foreach (var (temperature, index) in options.EvaluationTemperatures.Select((t, i) => (t, i)))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var data = Lj7Dataset.Simulate(temperature, options.Walkers, options.FramesPerWalker, options.StepsPerFrame, options.EquilibrationSteps, options.Seed + index, cancellationToken: cancellationToken);
+            simulations[temperature] = data;
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Simulated LJ7 at k_B T = {temperature}: {data.TotalFrames:N0} frames in {data.Simulation.Elapsed.TotalSeconds:F1} s, kinetic temperature {data.Simulation.MeanKineticTemperature:F4}"));
+        }
+
+        var simulationSeconds = stopwatch.Elapsed.TotalSeconds;
+        var training = options.TrainingTemperatures.Select(t => simulations[t]).ToArray();
+        var descriptors = Collect(training, d => d.Coordination);
+        var orderParameters = Collect(training, d => d.Moments);
+        log.WriteLine($"Clustering {orderParameters.TotalFrames:N0} training frames into {options.Clusters} initial states (k-means on mu2, mu3)...");
+        var labels = InitialLabels.KMeans(orderParameters, options.Clusters, options.Seed);
+
+        using var model = BuildModel(options);
+        var trainer = Trainer.Create()
+            .WithLag(options.Lag).WithBatchSize(options.BatchSize).WithLearningRate(options.LearningRate).WithBeta(options.Beta)
+            .WithRefinement(options.Refinements, options.Patience)
+            .WithJointTraining(options.JointPatience, options.NoiseDraws, options.Weighting == "likelihood" ? DiffusionWeighting.Likelihood : DiffusionWeighting.Unweighted)
+            .WithMaxEpochs(options.MaxEpochs).WithSeed(options.Seed)
+            .Build();
+        log.WriteLine($"Training D-SPIB on {descriptors.TotalFrames:N0} frames (lag {options.Lag}, beta {options.Beta}, law {options.Law}, embedding {options.Embedding}, weighting {options.Weighting})...");
+        var report = trainer.Fit(model, descriptors, labels, new EpochPrinter(log, "D-SPIB", every: 10), cancellationToken);
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {report.StateCount} states after {report.History.Count} epochs ({report.StopReason}) in {report.Elapsed.TotalSeconds:F0} s"));
+
+        var evaluation = Stopwatch.StartNew();
+        var encoded = simulations.ToDictionary(p => p.Key, p => p.Value.Coordination.Select(model.Encode).ToArray());
+        var all = encoded.Values.SelectMany(e => e).ToArray();
+        var range = HistogramRange.Covering(all, margin: 0.05);
+        var grid = Enumerable.Range(0, options.ProfilePoints).Select(i => range.XMin + ((range.XMax - range.XMin) * i / (options.ProfilePoints - 1))).ToArray();
+        var marginal = Enumerable.Range(0, options.MarginalPoints).Select(i => range.YMin + ((range.YMax - range.YMin) * i / (options.MarginalPoints - 1))).ToArray();
+        var results = new SortedDictionary<string, TemperatureResult>(StringComparer.Ordinal);
+        foreach (var (temperature, index) in options.EvaluationTemperatures.Select((t, i) => (t, i)))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var result = Evaluate(model, options, temperature, encoded[temperature], simulations[temperature], grid, marginal, range, options.Seed + 1000 + index);
+            results[Lj7Summary.Key(temperature)] = result;
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  k_B T = {temperature}: F RMSE {result.FreeEnergyRmse:F3}, KL {result.SymmetrizedKl:F3} (floor {result.KlFloor:F3}), exact vs sampled {result.ExactVersusSampledRmse:F3}"));
+        }
+
+        var (low, high) = (options.TrainingTemperatures.Min(), options.TrainingTemperatures.Max());
+        double MeanRmse(Func<double, bool> which) =>
+            options.EvaluationTemperatures.Where(t => !options.TrainingTemperatures.Contains(t) && which(t)).Select(t => results[Lj7Summary.Key(t)].FreeEnergyRmse).DefaultIfEmpty(double.NaN).Average();
+
+        var summary = new Lj7Summary(
+            options,
+            new TrainingSummary(
+                report.StateCount,
+                report.History.Count,
+                report.History.Count(h => h.Phase == TrainingPhase.Spib),
+                report.History.Count(h => h.Phase == TrainingPhase.Joint),
+                report.StopReason.ToString(),
+                report.Elapsed.TotalSeconds,
+                report.StatePopulations,
+                report.Refinements),
+            results,
+            MeanRmse(t => t > low && t < high),
+            MeanRmse(t => t < low || t > high),
+            simulationSeconds,
+            evaluation.Elapsed.TotalSeconds);
+
+        ProfilePlot.Write(Path.Combine(options.Output, "free-energy-profiles.png"), summary, exact: false);
+        ProfilePlot.Write(Path.Combine(options.Output, "exact-free-energy-profiles.png"), summary, exact: true);
+        ResultFiles.WriteJson(Path.Combine(options.Output, "summary.json"), summary);
+        return summary;
+    }
+
+    /// <summary>
+    /// D-SPIB with the reference shapes (7 sorted coordination numbers -> linear encoder -> 2-D z, decoder 16/16, DDPM
+    /// with 100 steps, reference score network), with the temperature law, embedding and weighting of the options.
+    /// </summary>
+    internal static DSpibModel BuildModel(Lj7Options options)
+    {
+        var law = options.Law == "sqrt" ? TemperatureLaw.SquareRoot : TemperatureLaw.Linear;
+        var embedding = options.Embedding == "smooth"
+            ? TemperatureEmbedding.Fourier(16, scale: 0.1).OfLogTemperature()
+            : TemperatureEmbedding.Fourier(16, scale: 100).OfLambda();
+        return DSpibModel.Create()
+            .WithInputDimension(7).WithLatentDimension(2).WithLinearEncoder().WithDecoder(16, 16)
+            .WithDiffusionPrior(
+                VpSde.Create().Discrete(100, 1e-4, 0.2).WithTemperatureLaw(law).Build(),
+                ScoreNet.Create().Reference().WithTemperatureEmbedding(embedding).Build())
+            .WithSeed(options.Seed)
+            .Build();
+    }
+
+    private static TemperatureResult Evaluate(DSpibModel model, Lj7Options options, double temperature, double[][,] encodedWalkers, Lj7Dataset simulation, double[] grid, double[] marginal, HistogramRange range, int seed)
+    {
+        var md = Stack(encodedWalkers);
+        var generated = model.Sample(options.GeneratedSamples, temperature, seed);
+        var (min, max) = (grid[0], grid[^1]);
+        var mdProfile = FreeEnergyProfile.FromKde(Column(md, 0), options.Bandwidth, grid.Length, min, max);
+        var generatedProfile = FreeEnergyProfile.FromKde(Column(generated, 0), options.Bandwidth, grid.Length, min, max);
+
+        // The floor of the KL: the first half of the walkers against as many frames of the second half as there are
+        // generated samples, on the same grid as the model's score.
+        var half = encodedWalkers.Length / 2;
+        var firstHalf = Stack(encodedWalkers[..half]);
+        var secondHalf = Stack(encodedWalkers[half..]);
+        var floorSample = EveryNth(secondHalf, options.GeneratedSamples);
+        var kl = HistogramDivergence.SymmetrizedKl(generated, firstHalf, bins: 100, range: range);
+        var floor = HistogramDivergence.SymmetrizedKl(floorSample, firstHalf, bins: 100, range: range);
+
+        var exact = model.FreeEnergyProfile(0, grid, temperature, marginal, options.OdeSteps);
+        var smoothedExact = exact.Smoothed(options.Bandwidth);
+        return new TemperatureResult(
+            options.TrainingTemperatures.Contains(temperature),
+            simulation.Simulation.MeanKineticTemperature,
+            generatedProfile.Rmse(mdProfile),
+            kl,
+            floor,
+            smoothedExact.Rmse(generatedProfile),
+            smoothedExact.Rmse(mdProfile),
+            grid,
+            mdProfile.FreeEnergy.ToArray(),
+            generatedProfile.FreeEnergy.ToArray(),
+            exact.FreeEnergy.ToArray());
+    }
+
+    private static TrajectorySet Collect(IEnumerable<Lj7Dataset> sets, Func<Lj7Dataset, IReadOnlyList<double[,]>> select)
+    {
+        var builder = TrajectorySet.Create();
+        foreach (var set in sets)
+        {
+            foreach (var (walker, index) in select(set).Select((w, i) => (w, i)))
+            {
+                builder.Add(walker, set.Temperature, name: string.Create(CultureInfo.InvariantCulture, $"T {set.Temperature} walker {index}"));
+            }
+        }
+
+        return builder.Build();
+    }
+
+    private static double[,] Stack(double[][,] parts)
+    {
+        var rows = parts.Sum(p => p.GetLength(0));
+        var columns = parts[0].GetLength(1);
+        var result = new double[rows, columns];
+        var offset = 0;
+        foreach (var part in parts)
+        {
+            Buffer.BlockCopy(part, 0, result, offset * columns * sizeof(double), part.Length * sizeof(double));
+            offset += part.GetLength(0);
+        }
+
+        return result;
+    }
+
+    /// <summary><paramref name="count"/> rows spread evenly over <paramref name="frames"/> (all of them if there are fewer).</summary>
+    private static double[,] EveryNth(double[,] frames, int count)
+    {
+        var rows = Math.Min(count, frames.GetLength(0));
+        var result = new double[rows, frames.GetLength(1)];
+        for (var i = 0; i < rows; i++)
+        {
+            var source = (int)((long)i * frames.GetLength(0) / rows);
+            for (var j = 0; j < frames.GetLength(1); j++)
+            {
+                result[i, j] = frames[source, j];
+            }
+        }
+
+        return result;
+    }
+
+    private static double[] Column(double[,] values, int column) =>
+        Enumerable.Range(0, values.GetLength(0)).Select(n => values[n, column]).ToArray();
+}

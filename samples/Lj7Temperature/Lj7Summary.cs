@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text;
+using DSpib.Training;
+
+namespace DSpib.Samples.Lj7Temperature;
+
+/// <summary>Everything the sample measured, as written to <c>summary.json</c>; temperatures are keys as text ("0.3").</summary>
+internal sealed record Lj7Summary(
+    Lj7Options Settings,
+    TrainingSummary Training,
+    IReadOnlyDictionary<string, TemperatureResult> Temperatures,
+    double InterpolationRmse,
+    double ExtrapolationRmse,
+    double SimulationSeconds,
+    double EvaluationSeconds)
+{
+    /// <summary>The key of a temperature in <see cref="Temperatures"/>.</summary>
+    public static string Key(double temperature) => temperature.ToString("0.###", CultureInfo.InvariantCulture);
+
+    public string FormatTable()
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"D-SPIB on LJ7, trained at k_B T = {string.Join(", ", Settings.TrainingTemperatures.Select(Key))}: {Training.StateCount} states, {Training.Epochs} epochs in {Training.Seconds:F0} s");
+        text.AppendLine(" k_B T  trained   F RMSE (F_MD < 3)   2-D KL   KL floor   exact vs sampled F   kinetic T");
+        foreach (var (key, result) in Temperatures)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $" {key,5}  {(result.Trained ? "yes" : "no"),7}   {result.FreeEnergyRmse,17:F3}   {result.SymmetrizedKl,6:F3}   {result.KlFloor,8:F3}   {result.ExactVersusSampledRmse,18:F3}   {result.KineticTemperature,9:F3}");
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture, $"mean F RMSE at unseen temperatures inside the training range {InterpolationRmse:F3}, outside it {ExtrapolationRmse:F3} (k_B T)");
+        return text.ToString();
+    }
+}
+
+/// <summary>How training went.</summary>
+internal sealed record TrainingSummary(int StateCount, int Epochs, int SpibEpochs, int JointEpochs, string StopReason, double Seconds, IReadOnlyList<double> StatePopulations, IReadOnlyList<RefinementRecord> Refinements);
+
+/// <summary>The comparison at one temperature.</summary>
+/// <param name="Trained">Whether the model was trained at this temperature.</param>
+/// <param name="KineticTemperature">The simulation's measured kinetic temperature.</param>
+/// <param name="FreeEnergyRmse">RMSE of the generated F(z_1) against MD's where F_MD is below 3 k_B T (KDE profiles).</param>
+/// <param name="SymmetrizedKl">Symmetrised 2-D histogram KL of generated samples against encoded MD frames.</param>
+/// <param name="KlFloor">The same KL between two disjoint sets of MD walkers with the same sample sizes and grid.</param>
+/// <param name="ExactVersusSampledRmse">RMSE of the exact F(z_1), smoothed with the KDE's kernel, against the generated KDE profile where that is below 3 k_B T.</param>
+/// <param name="ExactVersusMdRmse">RMSE of the exact F(z_1), smoothed with the KDE's kernel, against MD's where F_MD is below 3 k_B T.</param>
+/// <param name="Grid">The z_1 grid of the profiles.</param>
+/// <param name="MdFreeEnergy">F(z_1) of the encoded MD frames (KDE).</param>
+/// <param name="GeneratedFreeEnergy">F(z_1) of the generated samples (KDE).</param>
+/// <param name="ExactFreeEnergy">F(z_1) from the probability-flow ODE, z_2 integrated out, not smoothed.</param>
+internal sealed record TemperatureResult(
+    bool Trained,
+    double KineticTemperature,
+    double FreeEnergyRmse,
+    double SymmetrizedKl,
+    double KlFloor,
+    double ExactVersusSampledRmse,
+    double ExactVersusMdRmse,
+    IReadOnlyList<double> Grid,
+    IReadOnlyList<double> MdFreeEnergy,
+    IReadOnlyList<double> GeneratedFreeEnergy,
+    IReadOnlyList<double> ExactFreeEnergy);
