@@ -98,7 +98,7 @@ public sealed class Trainer
         // The final relabel keeps the prior's pseudo-inputs: training has ended and the prior is not used by it.
         run.Relabel(isFinal: true);
         var (finalLabels, populations) = AssignFrames(network, tensors, data);
-        model.SetStatePopulations(populations);
+        model.SetTrainingOutcome(populations, run.Refinements.ToArray());
         if (_logger.IsEnabled(LogLevel.Information))
         {
             TrainingLog.Finished(_logger, stopReason, run.History.Count, stopwatch.Elapsed.TotalSeconds, network.StateCount);
