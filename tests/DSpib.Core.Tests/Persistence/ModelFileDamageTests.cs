@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Runtime.Versioning;
 using System.Text.Json.Nodes;
+using DSpib.Core.Tests.Support;
 using DSpib.Persistence;
 using TorchSharp;
 
@@ -193,7 +193,7 @@ public sealed class ModelFileDamageTests : IDisposable
         _trained.Spib.Save(path);
         var previous = File.ReadAllBytes(path);
 
-        using (ReadOnly(_folder))
+        using (new ReadOnlyFolder(_folder))
         {
             var act = () => _trained.Dspib.Save(path);
 
@@ -208,62 +208,6 @@ public sealed class ModelFileDamageTests : IDisposable
     {
         using var stream = new MemoryStream(content);
         return DSpibModel.Load(stream);
-    }
-
-    /// <summary>
-    /// Makes a folder read-only for this process: by permissions, and, for a privileged process that ignores them, with
-    /// the immutable attribute. Restores it on dispose.
-    /// </summary>
-    [UnsupportedOSPlatform("windows")]
-    private static Restore ReadOnly(string folder)
-    {
-        var mode = File.GetUnixFileMode(folder);
-        File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
-        var immutable = false;
-        if (CanCreateFileIn(folder))
-        {
-            immutable = RunChattr("+i", folder);
-            CanCreateFileIn(folder).Should().BeFalse("the test needs a folder this process cannot write to (permissions, or chattr +i for a privileged process)");
-        }
-
-        return new Restore(() =>
-        {
-            if (immutable)
-            {
-                RunChattr("-i", folder);
-            }
-
-            File.SetUnixFileMode(folder, mode);
-        });
-    }
-
-    private static bool CanCreateFileIn(string folder)
-    {
-        var probe = Path.Combine(folder, $".probe-{Guid.NewGuid():N}");
-        try
-        {
-            File.WriteAllBytes(probe, []);
-            File.Delete(probe);
-            return true;
-        }
-        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
-        {
-            return false;
-        }
-    }
-
-    private static bool RunChattr(string flag, string folder)
-    {
-        try
-        {
-            using var process = Process.Start(new ProcessStartInfo("chattr", [flag, folder]) { RedirectStandardError = true })!;
-            process.WaitForExit();
-            return process.ExitCode == 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false;
-        }
     }
 
     private static byte[] Zip(params (string Name, byte[] Bytes)[] entries)
@@ -316,10 +260,5 @@ public sealed class ModelFileDamageTests : IDisposable
         archive.GetEntry(name)!.Delete();
         using var entry = archive.CreateEntry(name).Open();
         entry.Write(bytes);
-    }
-
-    private sealed class Restore(Action restore) : IDisposable
-    {
-        public void Dispose() => restore();
     }
 }
