@@ -60,7 +60,7 @@ internal static class Container
             throw new ModelFileException($"{what} is empty (0 bytes): it was never completely written. Save it again.", ModelFileError.Truncated);
         }
 
-        var entries = ReadEntries(content, what);
+        var entries = ReadEntries(content, what, expected);
         if (!entries.TryGetValue(ManifestEntry, out var manifest))
         {
             var looksOurs = entries.ContainsKey(ManifestChecksumEntry) || entries.Keys.Any(k => k.StartsWith("weights/", StringComparison.Ordinal));
@@ -108,7 +108,7 @@ internal static class Container
     public static string LibraryVersion { get; } =
         (typeof(Container).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown").Split('+')[0];
 
-    private static Dictionary<string, byte[]> ReadEntries(byte[] content, string what)
+    private static Dictionary<string, byte[]> ReadEntries(byte[] content, string what, FileFormat expected)
     {
         var entries = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         try
@@ -124,7 +124,7 @@ internal static class Container
         }
         catch (InvalidDataException e) when (!StartsWithZipSignature(content))
         {
-            throw new ModelFileException($"{what} is not a DSpib model file: it is not a zip archive.", ModelFileError.NotAModelFile, e);
+            throw new ModelFileException($"{what} is not a DSpib {expected.Description}: it is not a zip archive.", ModelFileError.NotAModelFile, e);
         }
         catch (InvalidDataException e) when (!HasCompleteEndRecord(content))
         {
