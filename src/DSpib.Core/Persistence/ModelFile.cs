@@ -54,6 +54,7 @@ internal static class ModelFile
         var manifest = ManifestJson.Parse(container, ManifestJson.Default.ModelManifest);
         container.VerifyEntries(manifest.Entries);
         backend ??= DeviceBackend.Cpu(precision: manifest.Network.Precision);
+        backend.Activate();
 
         var model = ModelSettings.CreateModel(manifest.Model, backend, temperatureLaw, container);
         try
