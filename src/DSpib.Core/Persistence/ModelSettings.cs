@@ -128,6 +128,11 @@ internal static class ModelSettings
                 ModelFileError.MissingTemperatureLaw);
         }
 
+        if (IsBuiltIn(temperatureLaw))
+        {
+            throw new ArgumentException($"The model uses a custom temperature law named '{stored.Name}'; pass that custom law, not the built-in '{temperatureLaw.Name}'.", nameof(temperatureLaw));
+        }
+
         if (temperatureLaw.Name != stored.Name)
         {
             throw new ArgumentException($"The model uses the custom temperature law '{stored.Name}' but the law passed is named '{temperatureLaw.Name}'; pass the law the model was trained with.", nameof(temperatureLaw));

@@ -118,12 +118,14 @@ internal static class TensorEntries
                     }
                 }
 
-                if (elements * size > stream.Length - stream.Position || !result.TryAdd(key, empty(shape, dtype: type)))
+                if (elements * size > stream.Length - stream.Position || result.ContainsKey(key))
                 {
                     throw container.Invalid($"the tensor '{key}' of '{name}' is cut short or repeated.");
                 }
 
-                result[key].ReadBytesFromStream(stream);
+                var tensor = empty(shape, dtype: type);
+                result[key] = tensor;
+                tensor.ReadBytesFromStream(stream);
             }
 
             if (stream.Position != stream.Length)

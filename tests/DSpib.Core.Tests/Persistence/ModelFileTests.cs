@@ -193,10 +193,12 @@ public sealed class ModelFileTests(TrainedModels trained) : IDisposable
 
         var withoutLaw = () => DSpibModel.Load(path);
         var wrongLaw = () => DSpibModel.Load(path, temperatureLaw: TemperatureLaw.Custom("square", r => r * r));
+        var builtInLaw = () => DSpibModel.Load(path, temperatureLaw: TemperatureLaw.Linear);
         using var loaded = DSpibModel.Load(path, temperatureLaw: TemperatureLaw.Custom("cubic", r => r * r * r));
 
         withoutLaw.Should().Throw<ModelFileException>().Where(e => e.Reason == ModelFileError.MissingTemperatureLaw).WithMessage("*custom temperature law 'cubic'*temperatureLaw:*");
         wrongLaw.Should().Throw<ArgumentException>().WithParameterName("temperatureLaw").WithMessage("*'cubic'*'square'*");
+        builtInLaw.Should().Throw<ArgumentException>().WithParameterName("temperatureLaw").WithMessage("*custom temperature law named 'cubic'*built-in 'linear'*");
         Bits(loaded.Sample(50, temperature: 0.9, seed: 4, steps: 10)).Should().Equal(Bits(model.Sample(50, temperature: 0.9, seed: 4, steps: 10)));
     }
 
