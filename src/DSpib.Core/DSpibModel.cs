@@ -3,6 +3,7 @@ using DSpib.Data;
 using DSpib.Devices;
 using DSpib.Diffusion;
 using DSpib.Internal;
+using DSpib.Persistence;
 using DSpib.Spib;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -25,6 +26,7 @@ public sealed class DSpibModel : IDisposable
 
     private SpibNetwork? _network;
     private double[] _statePopulations = [];
+    private Training.RefinementRecord[] _refinements = [];
     private bool _disposed;
 
     internal DSpibModel(ModelConfiguration configuration, DeviceBackend backend)
@@ -58,6 +60,9 @@ public sealed class DSpibModel : IDisposable
     /// Weighted fraction of the training frames assigned to each state at the end of training (empty before training).
     /// </summary>
     public IReadOnlyList<double> StatePopulations => _statePopulations;
+
+    /// <summary>The label refinements of the training run that produced the weights, the final relabel last (empty before training).</summary>
+    public IReadOnlyList<Training.RefinementRecord> Refinements => _refinements;
 
     /// <summary>The standardiser applied to frames before encoding (fitted by the trainer; throws before training).</summary>
     public Standardizer Standardizer => Network.Standardizer;
@@ -271,6 +276,40 @@ public sealed class DSpibModel : IDisposable
         return new StateLabels(labels);
     }
 
+    /// <summary>
+    /// Saves the trained model to one file: its settings, standardiser, weights, states and refinement history, with
+    /// a checksum of every part. The save is atomic: the file is written next to <paramref name="path"/> and replaces
+    /// it only when complete, so a failed save leaves any previous file intact. Load it with <see cref="Load(string, DeviceBackend?, TemperatureLaw?)"/>.
+    /// </summary>
+    /// <param name="path">The file to write (its folder must exist); by convention with the extension <c>.dspib</c>.</param>
+    /// <exception cref="InvalidOperationException">The model is not trained.</exception>
+    public void Save(string path) => ModelFile.Save(this, path);
+
+    /// <summary>Writes the trained model file to <paramref name="stream"/> (at its current position; the stream stays open).</summary>
+    /// <param name="stream">A writable stream.</param>
+    /// <exception cref="InvalidOperationException">The model is not trained.</exception>
+    public void Save(Stream stream) => ModelFile.Save(this, stream);
+
+    /// <summary>
+    /// Loads a model saved with <see cref="Save(string)"/>. Every part is checked against its checksum before use; a
+    /// damaged, truncated, foreign or newer-format file throws <see cref="ModelFileException"/> and nothing is loaded.
+    /// </summary>
+    /// <param name="path">The model file.</param>
+    /// <param name="backend">Where to put the model (default: the CPU in the precision it was saved in). Another device or precision works: the weights are converted.</param>
+    /// <param name="temperatureLaw">The law of a model trained with <see cref="TemperatureLaw.Custom"/>, whose function a file cannot hold (matched by name); leave it out otherwise.</param>
+    /// <exception cref="ModelFileException">The file cannot be read; <see cref="ModelFileException.Reason"/> says why.</exception>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    public static DSpibModel Load(string path, DeviceBackend? backend = null, TemperatureLaw? temperatureLaw = null) =>
+        ModelFile.Load(path, backend, temperatureLaw);
+
+    /// <summary>Loads a model file from <paramref name="stream"/>; see <see cref="Load(string, DeviceBackend?, TemperatureLaw?)"/>.</summary>
+    /// <param name="stream">A readable stream holding a model file from its current position.</param>
+    /// <param name="backend">Where to put the model (default: the CPU in the precision it was saved in).</param>
+    /// <param name="temperatureLaw">The law of a model trained with a custom temperature law; leave it out otherwise.</param>
+    /// <exception cref="ModelFileException">The content cannot be read; <see cref="ModelFileException.Reason"/> says why.</exception>
+    public static DSpibModel Load(Stream stream, DeviceBackend? backend = null, TemperatureLaw? temperatureLaw = null) =>
+        ModelFile.Load(stream, "The model stream", backend, temperatureLaw);
+
     /// <inheritdoc />
     public void Dispose()
     {
@@ -291,9 +330,11 @@ public sealed class DSpibModel : IDisposable
         _network?.Dispose();
         _network = network;
         _statePopulations = [];
+        _refinements = [];
     }
 
-    internal void SetStatePopulations(double[] populations) => _statePopulations = populations;
+    internal void SetTrainingOutcome(double[] populations, Training.RefinementRecord[] refinements) =>
+        (_statePopulations, _refinements) = (populations, refinements);
 
     internal void EnsureFeatureCount(int featureCount, string argumentName)
     {

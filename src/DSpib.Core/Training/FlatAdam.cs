@@ -79,6 +79,24 @@ internal sealed class FlatAdam : IDisposable
         }
     }
 
+    /// <summary>The flat first and second moments (in parameter order) and the step count, for checkpoints.</summary>
+    public (Tensor FirstMoment, Tensor SecondMoment, long Steps) State => (_firstMoment, _secondMoment, _step);
+
+    /// <summary>Continues from a saved <see cref="State"/> of an optimizer over parameters of the same shapes.</summary>
+    public void Restore(Tensor firstMoment, Tensor secondMoment, long steps)
+    {
+        if (!firstMoment.shape.SequenceEqual(_firstMoment.shape) || !secondMoment.shape.SequenceEqual(_secondMoment.shape))
+        {
+            throw new ArgumentException($"The saved moments have {firstMoment.numel()} and {secondMoment.numel()} values but the parameters {_firstMoment.numel()}.", nameof(firstMoment));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(steps);
+        using var noGrad = no_grad();
+        _firstMoment.copy_(firstMoment);
+        _secondMoment.copy_(secondMoment);
+        _step = steps;
+    }
+
     public void Dispose()
     {
         _firstMoment.Dispose();

@@ -17,14 +17,18 @@ public sealed class Trainer
 {
     private readonly ILogger _logger;
 
-    internal Trainer(TrainingOptions options, ILogger logger)
+    internal Trainer(TrainingOptions options, ILogger logger, CheckpointOptions? checkpoints = null)
     {
         Options = options;
         _logger = logger;
+        Checkpoints = checkpoints;
     }
 
     /// <summary>The settings.</summary>
     public TrainingOptions Options { get; }
+
+    /// <summary>Where and how often training checkpoints are written; <see langword="null"/> for none.</summary>
+    public CheckpointOptions? Checkpoints { get; }
 
     /// <summary>Starts a fluent builder with the reference hyperparameters.</summary>
     public static TrainerBuilder Create() => new();
@@ -48,13 +52,55 @@ public sealed class Trainer
         TrajectorySet data,
         StateLabels initialLabels,
         IProgress<EpochSummary>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        Train(model, data, initialLabels, checkpoint: null, progress, cancellationToken);
+
+    /// <summary>
+    /// Continues the run that wrote <paramref name="checkpointPath"/> (see <see cref="TrainerBuilder.WithCheckpoints"/>)
+    /// from the end of its epoch: same weights, optimizer state, generator states, labels, schedule position and
+    /// history. On the CPU the resumed run gives the same losses, bitwise, as the run would have without interruption.
+    /// The model, this trainer's options and the data must be those of that run; checkpoints continue to be written if
+    /// this trainer has them.
+    /// </summary>
+    /// <param name="checkpointPath">A checkpoint written by a trainer with the same options.</param>
+    /// <param name="model">A model built with the same settings (for example a fresh one from the same builder calls); its weights and states are replaced.</param>
+    /// <param name="data">The trajectories the run trained on.</param>
+    /// <param name="initialLabels">The initial labels the run started from.</param>
+    /// <param name="progress">Receives a summary after every new epoch (optional).</param>
+    /// <param name="cancellationToken">Checked between optimisation steps, as in <see cref="Fit"/>.</param>
+    /// <returns>The report of the whole run, including the epochs before the checkpoint.</returns>
+    /// <exception cref="Persistence.ModelFileException">The checkpoint cannot be read; its reason says why.</exception>
+    /// <exception cref="ArgumentException">The model, data or labels are not those of the checkpoint's run (the message says what differs).</exception>
+    /// <exception cref="InvalidOperationException">This trainer's options differ from the checkpoint's run.</exception>
+    public TrainingReport Resume(
+        string checkpointPath,
+        DSpibModel model,
+        TrajectorySet data,
+        StateLabels initialLabels,
+        IProgress<EpochSummary>? progress = null,
         CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(checkpointPath);
+        ArgumentNullException.ThrowIfNull(model);
+        var checkpoint = Persistence.TrainingCheckpoint.Read(checkpointPath);
+        TrainingLog.Resumed(_logger, checkpointPath, checkpoint.Run.History.Length, checkpoint.Run.Phase);
+        return Train(model, data, initialLabels, checkpoint, progress, cancellationToken);
+    }
+
+    private TrainingReport Train(
+        DSpibModel model,
+        TrajectorySet data,
+        StateLabels initialLabels,
+        Persistence.TrainingCheckpoint? checkpoint,
+        IProgress<EpochSummary>? progress,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(initialLabels);
         model.EnsureFeatureCount(data.FeatureCount, nameof(data));
         initialLabels.EnsureMatches(data, nameof(initialLabels));
+        EnsureCheckpointFolder();
 
         var stopwatch = Stopwatch.StartNew();
         var backend = model.Backend;
@@ -63,6 +109,8 @@ public sealed class Trainer
         var (compactFrameLabels, initialStates) = CompactLabels(initialLabels);
         var pairs = TimeLaggedPairs.Build(data, compactFrameLabels, Options.Lag);
         var split = DataSplit.Random(pairs.Count, Options.TrainFraction, Options.TestFraction, Options.Seed);
+        var fingerprint = checkpoint is not null || Checkpoints is not null ? Persistence.TrainingCheckpoint.Fingerprint(data, initialLabels, pairs, split) : null;
+        checkpoint?.EnsureMatches(model, Options, fingerprint!, nameof(data), nameof(initialLabels));
         var standardizer = Standardizer.Fit(data);
         if (_logger.IsEnabled(LogLevel.Information))
         {
@@ -74,37 +122,66 @@ public sealed class Trainer
         using var initGenerator = new Generator((ulong)model.Configuration.Seed);
         using var trainingGenerator = new Generator((ulong)Options.Seed, backend.Device);
 
-        model.Attach(CreateNetwork(model.Configuration, backend, standardizer, tensors, initialStates, data.Temperatures[0], initGenerator));
-        var network = model.Network;
-        using var run = new Run(this, network, tensors, initGenerator, trainingGenerator, progress, stopwatch);
-        TrainingStopReason stopReason;
-        if (network.Diffusion is not null && Options.Schedule == TrainingSchedule.JointFromStart)
+        if (checkpoint is null)
         {
-            tensors.AttachDiffusion(network.Diffusion, pairs);
-            stopReason = run.TrainPhase(TrainingPhase.Joint, Options.Patience, Options.Refinements, cancellationToken);
+            model.Attach(CreateNetwork(model.Configuration, backend, standardizer, tensors, initialStates, data.Temperatures[0], initGenerator));
         }
         else
         {
-            stopReason = run.TrainPhase(TrainingPhase.Spib, Options.Patience, Options.Refinements, cancellationToken);
-            if (network.Diffusion is not null && stopReason != TrainingStopReason.Cancelled)
+            model.Attach(checkpoint.CreateNetwork(model.Configuration, backend));
+            tensors.ReplaceLabels(checkpoint.PairLabels(pairs.Count, model.StateCount, backend.Device));
+            checkpoint.RestoreGenerators(initGenerator, trainingGenerator);
+        }
+
+        var network = model.Network;
+        var checkpoints = Checkpoints is null ? null : new CheckpointTarget(Checkpoints, model.Configuration, fingerprint!);
+        using var run = new Run(this, network, tensors, initGenerator, trainingGenerator, progress, stopwatch, checkpoints, checkpoint);
+
+        // The reference schedule for D-SPIB is two stages: SPIB with refinements until it has found the states, then
+        // the joint objective with a fresh optimizer, no refinement and its own patience.
+        Stage[] stages = network.Diffusion is null ? [new(TrainingPhase.Spib, Options.Patience, Options.Refinements)]
+            : Options.Schedule == TrainingSchedule.JointFromStart ? [new(TrainingPhase.Joint, Options.Patience, Options.Refinements)]
+            : [new(TrainingPhase.Spib, Options.Patience, Options.Refinements), new(TrainingPhase.Joint, Options.JointPatience, 0)];
+        var firstStage = checkpoint?.Run.Stage ?? 0;
+        if (checkpoint is not null && (firstStage < 0 || firstStage >= stages.Length || stages[firstStage].Phase != checkpoint.Run.Phase))
+        {
+            throw new Persistence.ModelFileException($"The checkpoint '{checkpoint.Path}' is corrupted: it is in stage {firstStage} ({checkpoint.Run.Phase}) of a schedule its own settings do not have.");
+        }
+
+        var stopReason = TrainingStopReason.EpochLimit;
+        for (var stage = firstStage; stage < stages.Length; stage++)
+        {
+            if (stages[stage].Phase == TrainingPhase.Joint)
             {
-                // The reference schedule: after SPIB has found the states, the joint D-SPIB objective with a fresh
-                // optimizer, no refinement and its own patience.
-                tensors.AttachDiffusion(network.Diffusion, pairs);
-                stopReason = run.TrainPhase(TrainingPhase.Joint, Options.JointPatience, refinements: 0, cancellationToken);
+                tensors.AttachDiffusion(network.Diffusion!, pairs);
+            }
+
+            stopReason = run.TrainPhase(stage, stages[stage], resume: stage == firstStage ? checkpoint : null, cancellationToken);
+            if (stopReason == TrainingStopReason.Cancelled)
+            {
+                break;
             }
         }
 
         // The final relabel keeps the prior's pseudo-inputs: training has ended and the prior is not used by it.
         run.Relabel(isFinal: true);
         var (finalLabels, populations) = AssignFrames(network, tensors, data);
-        model.SetStatePopulations(populations);
+        model.SetTrainingOutcome(populations, run.Refinements.ToArray());
         if (_logger.IsEnabled(LogLevel.Information))
         {
-            TrainingLog.Finished(_logger, stopReason, run.History.Count, stopwatch.Elapsed.TotalSeconds, network.StateCount);
+            TrainingLog.Finished(_logger, stopReason, run.History.Count, run.Elapsed.TotalSeconds, network.StateCount);
         }
 
-        return new TrainingReport(run.History, run.Refinements, finalLabels, populations, pairs, split, stopReason, stopwatch.Elapsed);
+        return new TrainingReport(run.History, run.Refinements, finalLabels, populations, pairs, split, stopReason, run.Elapsed);
+    }
+
+    /// <summary>Fails before training rather than at the first checkpoint when the checkpoint's folder does not exist.</summary>
+    private void EnsureCheckpointFolder()
+    {
+        if (Checkpoints is { Path: var path } && Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder && !Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException($"The folder '{folder}' of the checkpoint file does not exist; create it before training, or choose another path in WithCheckpoints.");
+        }
     }
 
     /// <summary>Numbers the occupied initial states 0..K0-1, so that unused label values cost no decoder outputs.</summary>
@@ -182,6 +259,12 @@ public sealed class Trainer
         return (new StateLabels(perTrajectory), populations);
     }
 
+    /// <summary>One phase of a schedule: its objective, patience and refinement rounds.</summary>
+    private readonly record struct Stage(TrainingPhase Phase, int Patience, int Refinements);
+
+    /// <summary>Where a run writes its checkpoints, and what it records them against.</summary>
+    private sealed record CheckpointTarget(CheckpointOptions Options, ModelConfiguration Configuration, Persistence.DataFingerprint Data);
+
     /// <summary>The mutable state of one training run.</summary>
     private sealed class Run : IDisposable
     {
@@ -192,10 +275,12 @@ public sealed class Trainer
         private readonly Generator _generator;
         private readonly IProgress<EpochSummary>? _progress;
         private readonly Stopwatch _stopwatch;
+        private readonly CheckpointTarget? _checkpoints;
+        private readonly TimeSpan _elapsedBefore;
         private FlatAdam? _optimizer;
         private TrainingPhase _phase = TrainingPhase.Spib;
 
-        public Run(Trainer trainer, SpibNetwork network, TrainingTensors data, Generator initGenerator, Generator generator, IProgress<EpochSummary>? progress, Stopwatch stopwatch)
+        public Run(Trainer trainer, SpibNetwork network, TrainingTensors data, Generator initGenerator, Generator generator, IProgress<EpochSummary>? progress, Stopwatch stopwatch, CheckpointTarget? checkpoints, Persistence.TrainingCheckpoint? resumed)
         {
             _trainer = trainer;
             _network = network;
@@ -204,27 +289,43 @@ public sealed class Trainer
             _generator = generator;
             _progress = progress;
             _stopwatch = stopwatch;
+            _checkpoints = checkpoints;
+            if (resumed is not null)
+            {
+                History.AddRange(resumed.History());
+                Refinements.AddRange(resumed.Refinements());
+                _elapsedBefore = resumed.Elapsed;
+            }
         }
 
         public List<EpochSummary> History { get; } = [];
 
         public List<RefinementRecord> Refinements { get; } = [];
 
+        /// <summary>Training time, including that of the run a checkpoint resumed.</summary>
+        public TimeSpan Elapsed => _elapsedBefore + _stopwatch.Elapsed;
+
         private TrainingOptions Options => _trainer.Options;
 
         /// <summary>
-        /// Trains one phase until its loss has been unchanged (within the tolerance) for more than
-        /// <paramref name="patience"/> epochs after the last of <paramref name="refinements"/> relabelling rounds, or
-        /// until the epoch cap. Each phase starts with a fresh optimizer over the parameters its objective trains.
+        /// Trains one phase until its loss has been unchanged (within the tolerance) for more than the stage's
+        /// patience epochs after the last of its relabelling rounds, or until the epoch cap. Each phase starts with a
+        /// fresh optimizer over the parameters its objective trains, or continues a checkpoint's.
         /// </summary>
-        public TrainingStopReason TrainPhase(TrainingPhase phase, int patience, int refinements, CancellationToken cancellationToken)
+        public TrainingStopReason TrainPhase(int stageIndex, Stage stage, Persistence.TrainingCheckpoint? resume, CancellationToken cancellationToken)
         {
-            _phase = phase;
+            _phase = stage.Phase;
             RebuildOptimizer();
             var unchanged = 0;
             var previousLoss = double.NaN;
             var round = 0;
             var epochs = 0;
+            if (resume is not null)
+            {
+                resume.RestoreOptimizer(_optimizer!);
+                (epochs, round, unchanged, previousLoss) = (resume.Run.PhaseEpochs, resume.Run.Round, resume.Run.Unchanged, resume.Run.PreviousLoss);
+            }
+
             try
             {
                 while (epochs < Options.MaxEpochs)
@@ -243,20 +344,20 @@ public sealed class Trainer
 
                     unchanged = Math.Abs(train.Loss - previousLoss) < Options.Tolerance ? unchanged + 1 : 0;
                     previousLoss = train.Loss;
-                    if (unchanged <= patience)
+                    if (unchanged > stage.Patience)
                     {
-                        continue;
+                        if (round == stage.Refinements)
+                        {
+                            return TrainingStopReason.Converged;
+                        }
+
+                        round++;
+                        Relabel(isFinal: false);
+                        unchanged = 0;
+                        previousLoss = double.NaN;
                     }
 
-                    if (round == refinements)
-                    {
-                        return TrainingStopReason.Converged;
-                    }
-
-                    round++;
-                    Relabel(isFinal: false);
-                    unchanged = 0;
-                    previousLoss = double.NaN;
+                    WriteCheckpointIfDue(stageIndex, epochs, round, unchanged, previousLoss);
                 }
 
                 TrainingLog.EpochLimitReached(_trainer._logger, Options.MaxEpochs);
@@ -283,6 +384,35 @@ public sealed class Trainer
         }
 
         public void Dispose() => _optimizer?.Dispose();
+
+        /// <summary>
+        /// At the end of an epoch everything the next one depends on is in the checkpoint, including both generators'
+        /// states, so resuming from it continues the same sequence of batches and noise draws.
+        /// </summary>
+        private void WriteCheckpointIfDue(int stageIndex, int epochs, int round, int unchanged, double previousLoss)
+        {
+            if (_checkpoints is not { } target || History.Count % target.Options.EveryEpochs != 0)
+            {
+                return;
+            }
+
+            var state = new Persistence.RunDescription(
+                Persistence.TrainingCheckpoint.Describe(Options),
+                target.Data,
+                _network.Backend.Device.type.ToString(),
+                stageIndex,
+                _phase,
+                epochs,
+                round,
+                unchanged,
+                previousLoss,
+                _optimizer!.State.Steps,
+                Elapsed.Ticks,
+                History.Select(Persistence.TrainingCheckpoint.Describe).ToArray(),
+                Refinements.Select(Persistence.ModelFile.ToDescription).ToArray());
+            Persistence.TrainingCheckpoint.Write(target.Options.Path, target.Configuration, _network, state, _optimizer, _initGenerator, _generator, _data.Labels);
+            TrainingLog.CheckpointWritten(_trainer._logger, target.Options.Path, History.Count);
+        }
 
         private void RebuildOptimizer()
         {
@@ -375,7 +505,7 @@ public sealed class Trainer
                 test.Kl,
                 _network.StateCount,
                 populations,
-                _stopwatch.Elapsed,
+                Elapsed,
                 _phase == TrainingPhase.Joint ? train.Diffusion : double.NaN);
         }
     }

@@ -11,6 +11,7 @@ public sealed class TrainerBuilder
 {
     private TrainingOptions _options = TrainingOptions.Reference;
     private ILogger _logger = NullLogger.Instance;
+    private CheckpointOptions? _checkpoints;
     private bool _built;
 
     internal TrainerBuilder()
@@ -136,6 +137,21 @@ public sealed class TrainerBuilder
         return this;
     }
 
+    /// <summary>
+    /// Writes a training checkpoint to <paramref name="path"/> after every <paramref name="everyEpochs"/> epochs (default
+    /// none): weights, optimizer and generator states, labels, schedule position and history, replaced atomically each
+    /// time. Continue an interrupted run from it with <see cref="Trainer.Resume"/>.
+    /// </summary>
+    /// <param name="path">The checkpoint file; its folder must exist when training starts.</param>
+    /// <param name="everyEpochs">Epochs between checkpoints (at least 1).</param>
+    public TrainerBuilder WithCheckpoints(string path, int everyEpochs = 10)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentOutOfRangeException.ThrowIfLessThan(everyEpochs, 1);
+        _checkpoints = new CheckpointOptions(path, everyEpochs);
+        return this;
+    }
+
     /// <summary>Receives training progress messages (default none).</summary>
     /// <param name="logger">The logger.</param>
     public TrainerBuilder WithLogger(ILogger logger)
@@ -155,7 +171,7 @@ public sealed class TrainerBuilder
 
         Validate(_options);
         _built = true;
-        return new Trainer(_options, _logger);
+        return new Trainer(_options, _logger, _checkpoints);
     }
 
     private static void Validate(TrainingOptions options)

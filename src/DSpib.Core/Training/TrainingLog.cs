@@ -18,4 +18,10 @@ internal static partial class TrainingLog
 
     [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "The epoch cap of {MaxEpochs} was reached before the last refinement converged; raise it with WithMaxEpochs for a converged model.")]
     public static partial void EpochLimitReached(ILogger logger, int maxEpochs);
+
+    [LoggerMessage(EventId = 205, Level = LogLevel.Information, Message = "Resuming from the checkpoint {Path} after epoch {Epoch} ({Phase} phase).")]
+    public static partial void Resumed(ILogger logger, string path, int epoch, TrainingPhase phase);
+
+    [LoggerMessage(EventId = 206, Level = LogLevel.Debug, Message = "Checkpoint written to {Path} after epoch {Epoch}.")]
+    public static partial void CheckpointWritten(ILogger logger, string path, int epoch);
 }

@@ -1,0 +1,109 @@
+using System.Text.Json;
+using DSpib.Data.IO;
+using DSpib.Devices;
+using DSpib.Diffusion;
+using DSpib.Training;
+
+namespace DSpib.Persistence;
+
+/// <summary>
+/// The model file: one zip container with a JSON manifest (format and library versions, the builder settings, the
+/// trained network's shapes, precision and standardiser, what training found, and the SHA-256 of every other entry)
+/// and the TorchSharp weights of every module.
+/// </summary>
+internal static class ModelFile
+{
+    /// <summary>Saves atomically: a failed save leaves any previous file at <paramref name="path"/> as it was.</summary>
+    /// <param name="model">A trained model.</param>
+    /// <param name="path">Target file.</param>
+    /// <param name="afterEntryWritten">Test hook called after each entry is written.</param>
+    public static void Save(DSpibModel model, string path, Action<string>? afterEntryWritten = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var entries = Entries(model);
+        AtomicFile.Write(path, stream => Write(model, entries, stream, afterEntryWritten));
+    }
+
+    public static void Save(DSpibModel model, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanWrite)
+        {
+            throw new ArgumentException("The stream is not writable.", nameof(stream));
+        }
+
+        Write(model, Entries(model), stream, afterEntryWritten: null);
+    }
+
+    public static DSpibModel Load(string path, DeviceBackend? backend, TemperatureLaw? temperatureLaw)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        return Load(stream, $"The model file '{path}'", backend, temperatureLaw);
+    }
+
+    public static DSpibModel Load(Stream stream, string what, DeviceBackend? backend, TemperatureLaw? temperatureLaw)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanRead)
+        {
+            throw new ArgumentException("The stream is not readable.", nameof(stream));
+        }
+
+        var container = Container.Read(stream, what, FileFormat.Model);
+        var manifest = ManifestJson.Parse(container, ManifestJson.Default.ModelManifest);
+        container.VerifyEntries(manifest.Entries);
+        backend ??= DeviceBackend.Cpu(precision: manifest.Network.Precision);
+        backend.Activate();
+
+        var model = ModelSettings.CreateModel(manifest.Model, backend, temperatureLaw, container);
+        try
+        {
+            var network = NetworkEntries.Read(container, manifest.Network, model.Configuration, backend);
+            model.Attach(network);
+            var populations = manifest.Training.StatePopulations;
+            if (populations.Length != network.StateCount || populations.Any(p => !(p >= 0 && p <= 1)))
+            {
+                throw container.Invalid($"it has {populations.Length} state populations for {network.StateCount} states, or populations outside [0, 1].");
+            }
+
+            model.SetTrainingOutcome(populations, manifest.Training.Refinements.Select(FromDescription).ToArray());
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    public static RefinementDescription ToDescription(RefinementRecord r) => new(r.Round, r.Epoch, r.StatesBefore, r.StatesAfter, r.ChangedFraction, r.IsFinal);
+
+    public static RefinementRecord FromDescription(RefinementDescription r) => new(r.Round, r.Epoch, r.StatesBefore, r.StatesAfter, r.ChangedFraction, r.IsFinal);
+
+    private static List<(string Name, byte[] Bytes)> Entries(DSpibModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!model.IsTrained)
+        {
+            throw new InvalidOperationException("The model is not trained, so there is nothing to save: train it with Trainer.Create()...Build().Fit(model, data, labels) first.");
+        }
+
+        return NetworkEntries.Write(model.Network);
+    }
+
+    private static void Write(DSpibModel model, List<(string Name, byte[] Bytes)> entries, Stream stream, Action<string>? afterEntryWritten)
+    {
+        var network = model.Network;
+        Container.Write(stream, entries, checksums => JsonSerializer.SerializeToUtf8Bytes(
+            new ModelManifest(
+                FileFormat.Model.Name,
+                FileFormat.Model.Version,
+                Container.LibraryVersion,
+                ModelSettings.Describe(model.Configuration),
+                NetworkEntries.Describe(network),
+                new TrainingOutcomeDescription(model.StatePopulations.ToArray(), model.Refinements.Select(ToDescription).ToArray()),
+                checksums),
+            ManifestJson.Default.ModelManifest), afterEntryWritten);
+    }
+}

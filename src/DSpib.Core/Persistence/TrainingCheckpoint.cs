@@ -1,0 +1,240 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text.Json;
+using DSpib.Data;
+using DSpib.Data.IO;
+using DSpib.Devices;
+using DSpib.Spib;
+using DSpib.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DSpib.Persistence;
+
+/// <summary>
+/// A training checkpoint, taken at the end of an epoch: the model file's network entries plus everything the run
+/// needs to continue exactly as it would have: the optimizer's moments and step count, the states of the
+/// initialisation and training generators, the current pair labels, the position in the schedule, the history, and
+/// the options and data fingerprint the run belongs to.
+/// </summary>
+internal sealed class TrainingCheckpoint
+{
+    private const string OptimizerEntry = "training/optimizer.bin";
+    private const string GeneratorsEntry = "training/generators.bin";
+    private const string LabelsEntry = "training/labels.bin";
+    private const string FirstMoment = "first_moment";
+    private const string SecondMoment = "second_moment";
+    private const string InitialisationGenerator = "initialisation";
+    private const string TrainingGenerator = "training";
+    private const string Labels = "labels";
+
+    private readonly VerifiedContainer _container;
+    private readonly CheckpointManifest _manifest;
+
+    private TrainingCheckpoint(string path, VerifiedContainer container, CheckpointManifest manifest)
+    {
+        Path = path;
+        _container = container;
+        _manifest = manifest;
+    }
+
+    /// <summary>The file it was read from.</summary>
+    public string Path { get; }
+
+    public RunDescription Run => _manifest.Run;
+
+    public TimeSpan Elapsed => TimeSpan.FromTicks(Run.ElapsedTicks);
+
+    /// <summary>Writes a checkpoint atomically: a failed write leaves the previous checkpoint intact.</summary>
+    public static void Write(string path, ModelConfiguration configuration, SpibNetwork network, RunDescription run, FlatAdam optimizer, Generator initGenerator, Generator trainingGenerator, Tensor labels)
+    {
+        var entries = NetworkEntries.Write(network);
+        var (first, second, _) = optimizer.State;
+        entries.Add((OptimizerEntry, TensorEntries.Write(new Dictionary<string, Tensor> { [FirstMoment] = first, [SecondMoment] = second })));
+        using (var initState = initGenerator.get_state())
+        using (var trainingState = trainingGenerator.get_state())
+        {
+            entries.Add((GeneratorsEntry, TensorEntries.Write(new Dictionary<string, Tensor> { [InitialisationGenerator] = initState, [TrainingGenerator] = trainingState })));
+        }
+
+        entries.Add((LabelsEntry, TensorEntries.Write(new Dictionary<string, Tensor> { [Labels] = labels })));
+        AtomicFile.Write(path, stream => Container.Write(stream, entries, checksums => JsonSerializer.SerializeToUtf8Bytes(
+            new CheckpointManifest(
+                FileFormat.Checkpoint.Name,
+                FileFormat.Checkpoint.Version,
+                Container.LibraryVersion,
+                ModelSettings.Describe(configuration),
+                NetworkEntries.Describe(network),
+                run,
+                checksums),
+            ManifestJson.Default.CheckpointManifest)));
+    }
+
+    /// <summary>Reads and verifies a checkpoint; throws <see cref="ModelFileException"/> when it cannot be used.</summary>
+    public static TrainingCheckpoint Read(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var container = Container.Read(stream, $"The checkpoint '{path}'", FileFormat.Checkpoint);
+        var manifest = ManifestJson.Parse(container, ManifestJson.Default.CheckpointManifest);
+        container.VerifyEntries(manifest.Entries);
+        return new TrainingCheckpoint(path, container, manifest);
+    }
+
+    public static TrainingOptionsDescription Describe(TrainingOptions o) => new(
+        o.Lag, o.BatchSize, o.LearningRate, o.Beta, o.Tolerance, o.Patience, o.Refinements, o.MaxEpochs, o.TrainFraction, o.TestFraction, o.Seed, o.JointPatience, o.NoiseDraws, o.Weighting, o.Schedule);
+
+    public static EpochDescription Describe(EpochSummary e) => new(
+        e.Phase, e.Epoch, e.RefinementsDone, e.TrainLoss, e.TrainCrossEntropy, e.TrainKl, e.TestLoss, e.TestCrossEntropy, e.TestKl, e.StateCount, e.Populations.ToArray(), e.Elapsed.Ticks, e.TrainDiffusionLoss);
+
+    /// <summary>What a run trains on: sizes and hashes of the frames (with per-frame weights and trajectory temperatures) and of the initial labels.</summary>
+    public static DataFingerprint Fingerprint(TrajectorySet data, StateLabels initialLabels, TimeLaggedPairs pairs, DataSplit split)
+    {
+        using var frames = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var labels = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        for (var i = 0; i < data.Trajectories.Count; i++)
+        {
+            var trajectory = data.Trajectories[i];
+            frames.AppendData(BitConverter.GetBytes(trajectory.FrameCount));
+            frames.AppendData(BitConverter.GetBytes(trajectory.Temperature));
+            frames.AppendData(MemoryMarshal.AsBytes(trajectory.Frames));
+            frames.AppendData(MemoryMarshal.AsBytes(trajectory.Weights));
+            labels.AppendData(MemoryMarshal.AsBytes(initialLabels.ForTrajectory(i)));
+        }
+
+        return new DataFingerprint(
+            data.Trajectories.Count,
+            data.TotalFrames,
+            data.FeatureCount,
+            pairs.Count,
+            split.Train.Count,
+            split.Test.Count,
+            Convert.ToHexStringLower(frames.GetHashAndReset()),
+            Convert.ToHexStringLower(labels.GetHashAndReset()));
+    }
+
+    /// <summary>
+    /// Throws, saying what differs, unless the model, the trainer's options and the data are those of the run that
+    /// wrote this checkpoint: a resumed run on anything else would not continue that run.
+    /// </summary>
+    /// <param name="model">The model to train.</param>
+    /// <param name="options">The trainer's options.</param>
+    /// <param name="data">The fingerprint of the data and initial labels.</param>
+    /// <param name="dataArgument">The name of the data argument, for the exception.</param>
+    /// <param name="labelsArgument">The name of the initial labels argument, for the exception.</param>
+    public void EnsureMatches(DSpibModel model, TrainingOptions options, DataFingerprint data, string dataArgument, string labelsArgument)
+    {
+        if (ModelSettings.Difference(_manifest.Model, ModelSettings.Describe(model.Configuration)) is { } setting)
+        {
+            throw new ArgumentException($"The model's settings differ from those of the run that wrote the checkpoint (at '{setting}'): build the model with the same settings to resume.", nameof(model));
+        }
+
+        if (model.Backend.Precision != _manifest.Network.Precision || model.Backend.Device.type.ToString() != Run.DeviceType)
+        {
+            throw new ArgumentException($"The checkpoint was written by a run on {Run.DeviceType} in {_manifest.Network.Precision} but the model is on {model.Backend}: resume on the same kind of device and precision, which continue the run exactly.", nameof(model));
+        }
+
+        var expected = JsonSerializer.SerializeToElement(Run.Options, ManifestJson.Default.TrainingOptionsDescription);
+        var actual = JsonSerializer.SerializeToElement(Describe(options), ManifestJson.Default.TrainingOptionsDescription);
+        if (ManifestJson.Difference(expected, actual, "options") is { } option)
+        {
+            throw new InvalidOperationException($"This trainer's options differ from those of the run that wrote the checkpoint (at '{option}'): resume with a trainer built with the same options.");
+        }
+
+        var stored = Run.Data;
+        if (stored.Trajectories != data.Trajectories || stored.Frames != data.Frames || stored.Features != data.Features || stored.FramesSha256 != data.FramesSha256)
+        {
+            throw new ArgumentException(
+                $"The data differ from the data the checkpoint was trained on ({stored.Trajectories} trajectories, {stored.Frames} frames of {stored.Features} descriptors, frames hash {stored.FramesSha256[..12]}; given: {data.Trajectories}, {data.Frames} of {data.Features}, {data.FramesSha256[..12]}). Resume with the same trajectories, in the same order.",
+                dataArgument);
+        }
+
+        if (stored.LabelsSha256 != data.LabelsSha256)
+        {
+            throw new ArgumentException("The initial labels differ from those the checkpoint's run started from; resume with the same initial labels.", labelsArgument);
+        }
+
+        if (stored.Pairs != data.Pairs || stored.TrainPairs != data.TrainPairs || stored.TestPairs != data.TestPairs)
+        {
+            throw new ArgumentException($"The data give {data.Pairs} pairs ({data.TrainPairs} training, {data.TestPairs} test) but the checkpoint's run had {stored.Pairs} ({stored.TrainPairs}, {stored.TestPairs}).", dataArgument);
+        }
+    }
+
+    /// <summary>The network as it was at the checkpoint, on <paramref name="backend"/>.</summary>
+    public SpibNetwork CreateNetwork(ModelConfiguration configuration, DeviceBackend backend) =>
+        NetworkEntries.Read(_container, _manifest.Network, configuration, backend);
+
+    public List<EpochSummary> History() => Run.History.Select(e => new EpochSummary(
+        e.Phase, e.Epoch, e.RefinementsDone, e.TrainLoss, e.TrainCrossEntropy, e.TrainKl, e.TestLoss, e.TestCrossEntropy, e.TestKl, e.StateCount, e.Populations, TimeSpan.FromTicks(e.ElapsedTicks), e.TrainDiffusionLoss)).ToList();
+
+    public List<RefinementRecord> Refinements() => Run.Refinements.Select(ModelFile.FromDescription).ToList();
+
+    /// <summary>The pair labels at the checkpoint, on <paramref name="device"/>, checked against the pair and state counts.</summary>
+    public Tensor PairLabels(int pairCount, int stateCount, Device device)
+    {
+        var tensors = TensorEntries.Read(_container, LabelsEntry);
+        try
+        {
+            var labels = Single(tensors, Labels, LabelsEntry);
+            bool valid;
+            using (NewDisposeScope())
+            {
+                valid = labels.dtype == ScalarType.Int64 && labels.shape.SequenceEqual([pairCount])
+                    && (pairCount == 0 || (labels.min().item<long>() >= 0 && labels.max().item<long>() < stateCount));
+            }
+
+            return valid ? labels.to(device) : throw _container.Invalid($"its labels are not {pairCount} state indices below {stateCount}.");
+        }
+        finally
+        {
+            foreach (var tensor in tensors.Values)
+            {
+                tensor.Dispose();
+            }
+        }
+    }
+
+    public void RestoreGenerators(Generator initGenerator, Generator trainingGenerator)
+    {
+        var tensors = TensorEntries.Read(_container, GeneratorsEntry);
+        try
+        {
+            initGenerator.set_state(Single(tensors, InitialisationGenerator, GeneratorsEntry));
+            trainingGenerator.set_state(Single(tensors, TrainingGenerator, GeneratorsEntry));
+        }
+        catch (ExternalException e)
+        {
+            throw _container.Invalid($"its generator states do not fit this device's generators ({e.Message}).", e);
+        }
+        finally
+        {
+            foreach (var tensor in tensors.Values)
+            {
+                tensor.Dispose();
+            }
+        }
+    }
+
+    public void RestoreOptimizer(FlatAdam optimizer)
+    {
+        var tensors = TensorEntries.Read(_container, OptimizerEntry);
+        try
+        {
+            optimizer.Restore(Single(tensors, FirstMoment, OptimizerEntry), Single(tensors, SecondMoment, OptimizerEntry), Run.OptimizerSteps);
+        }
+        catch (ArgumentException e)
+        {
+            throw _container.Invalid($"its optimizer state does not fit the network ({e.Message}).", e);
+        }
+        finally
+        {
+            foreach (var tensor in tensors.Values)
+            {
+                tensor.Dispose();
+            }
+        }
+    }
+
+    private Tensor Single(Dictionary<string, Tensor> tensors, string key, string entry) =>
+        tensors.TryGetValue(key, out var tensor) ? tensor : throw _container.Invalid($"the entry '{entry}' lacks the tensor '{key}'.");
+}
