@@ -49,11 +49,9 @@ var report = Trainer.Create().WithLag(10).WithBatchSize(256).WithLearningRate(1e
 Check(report.History.Count > 0 && report.History.All(e => double.IsFinite(e.TrainLoss)), "training reports finite losses");
 Check(model.StateCount >= 2, $"training keeps at least two states (has {model.StateCount})");
 
-// ---- Persistence: when DSpibModel.Save/Load are available, replace the next line with
-//     model.Save(Path.Combine(args[0], "model.dspib"));
-//     using var reloaded = DSpibModel.Load(Path.Combine(args[0], "model.dspib"), DSpib.Devices.DeviceBackend.Cpu());
-var reloaded = model;
-// ---- The checks below run on the reloaded model and compare it with the trained one.
+// Save and load through the package, then check the reloaded model against the trained one.
+model.Save(Path.Combine(args[0], "model.dspib"));
+using var reloaded = DSpibModel.Load(Path.Combine(args[0], "model.dspib"), DSpib.Devices.DeviceBackend.Cpu());
 
 var probe = trajectories.Trajectories[0].ToMatrix();
 var z = reloaded.Encode(probe);
