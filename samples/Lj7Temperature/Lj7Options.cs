@@ -62,6 +62,12 @@ internal sealed record Lj7Options
 
     public int Seed { get; init; } = 42;
 
+    /// <summary>
+    /// libtorch threads. One is the default because the networks are small: on 2 cores a second thread costs more in
+    /// synchronisation than it gains in arithmetic (docs/performance.md).
+    /// </summary>
+    public int Threads { get; init; } = 1;
+
     public string Output { get; init; } = Path.Combine("out", "lj7-temperature");
 
     public static string Usage => """
@@ -88,6 +94,7 @@ internal sealed record Lj7Options
           --samples N                 generated latent samples per temperature (20000)
           --ode-steps N               RK4 steps of the exact free energy (100)
           --seed N                    seed of simulation, clustering and training (42)
+          --threads N                 libtorch threads (1: faster than 2 for these small networks)
           --output DIR                output folder (out/lj7-temperature)
         """;
 
@@ -120,6 +127,7 @@ internal sealed record Lj7Options
             GeneratedSamples = line.WholeNumber("--samples", defaults.GeneratedSamples, minimum: 100),
             OdeSteps = line.WholeNumber("--ode-steps", defaults.OdeSteps),
             Seed = line.WholeNumber("--seed", defaults.Seed, minimum: 0),
+            Threads = line.WholeNumber("--threads", defaults.Threads),
             Output = line.Text("--output", defaults.Output),
         };
         line.EnsureAllUsed();

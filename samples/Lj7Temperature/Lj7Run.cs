@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using DSpib.Analysis;
 using DSpib.Data;
+using DSpib.Devices;
 using DSpib.Diffusion;
 using DSpib.Systems.Datasets;
 using DSpib.Training;
@@ -102,6 +103,7 @@ internal static class Lj7Run
             .WithDiffusionPrior(
                 VpSde.Create().Discrete(100, 1e-4, 0.2).WithTemperatureLaw(law).Build(),
                 ScoreNet.Create().Reference().WithTemperatureEmbedding(embedding).Build())
+            .OnDevice(DeviceBackend.Cpu(options.Threads))
             .WithSeed(options.Seed)
             .Build();
     }
