@@ -8,6 +8,14 @@ using DSpib.Samples.Lj7Temperature;
 if (CommandLine.WantsHelp(args))
 {
     Console.WriteLine(Lj7Options.Usage);
+    Console.WriteLine("       dotnet run -c Release --project samples/Lj7Temperature -- aggregate DIR");
+    Console.WriteLine("         gathers the summary.json of every run under DIR into DIR/study.md and DIR/study.json");
+    return 0;
+}
+
+if (args.Length == 2 && args[0] == "aggregate")
+{
+    Lj7Study.Aggregate(args[1], Console.Out);
     return 0;
 }
 
