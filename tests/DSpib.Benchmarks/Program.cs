@@ -15,7 +15,7 @@ List<Measurement>? results = figure switch
 {
     "spib-epoch" => [SpibEpochBenchmark.FirstRound(epochs: 8), SpibEpochBenchmark.FullRun()],
     "spib-step" => StepProfile.Run(states: 100, steps: 200).Concat(StepProfile.Run(states: 3, steps: 200)).ToList(),
-    "memory" => [MemoryBenchmark.Run()],
+    "memory" => MemoryBenchmark.Run().ToList(),
     "simulation" => SimulationBenchmark.Run().ToList(),
     "diffusion-step" => DiffusionStepBenchmark.Run().ToList(),
     "dspib-epoch" => [DSpibEpochBenchmark.Run()],
