@@ -32,7 +32,7 @@ for configuration in "${configurations[@]}"; do
     echo "$name $seed $arguments"
   done
 done | xargs -P "$jobs" -L 1 bash -c '
-  name="$0"; seed="$1"; shift 2
+  name="$0"; seed="$1"; shift 1
   run="'"$out"'/$name-$seed"
   if [[ -f "$run/summary.json" ]]; then echo "skip $run (done)"; exit 0; fi
   mkdir -p "$run"
