@@ -67,6 +67,11 @@ internal sealed class ScoreNetwork : nn.Module
     /// <summary>Predicted noise [batch, D] for noisy latents <paramref name="z"/> [batch, D], time inputs [batch] and temperature inputs [batch].</summary>
     public Tensor forward(Tensor z, Tensor timeInput, Tensor temperatureInput) => Forward(z, Conditioning(timeInput, temperatureInput));
 
+    // TorchSharp's Tensor + Tensor makes a temporary Scalar for alpha = 1 and passes only its native handle, so the
+    // finalizer may free that Scalar while a long add on a large batch still reads it (seen as a rare "toFloat"
+    // crash deep into training). A Scalar held by a static field is never finalized.
+    private static readonly Scalar UnitAlpha = 1.0.ToScalar();
+
     /// <summary>Predicted noise [batch, D] given each hidden layer's conditioning, [batch, width] or [1, width] for all rows alike.</summary>
     public Tensor Forward(Tensor z, IReadOnlyList<Tensor> conditioning)
     {
@@ -75,7 +80,7 @@ internal sealed class ScoreNetwork : nn.Module
         {
             // addmm adds the conditioning (bias included) in the matrix product's own pass over the output.
             var next = ActivateInPlace(conditioning[k].addmm(h, layers[k].weight!.t()));
-            h = residual[k] ? next + h : next;
+            h = residual[k] ? next.add(h, UnitAlpha) : next;
         }
 
         return output.forward(h);
