@@ -21,7 +21,7 @@ internal sealed record SampleOptions
 
     public int Walkers { get; init; } = 10;
 
-    public int FramesPerWalker { get; init; } = 6_000;
+    public int FramesPerWalker { get; init; } = 5_000;
 
     public double Temperature { get; init; } = 0.6;
 
@@ -82,7 +82,7 @@ internal sealed record SampleOptions
                                  spib: SPIB with its VampPrior; two-phase: SPIB with refinements, then the joint
                                  D-SPIB objective (the reference); joint: the D-SPIB objective from the first epoch
           --walkers N          independent Langevin walkers of the training run (10)
-          --frames N           frames per walker (6000)
+          --frames N           frames per walker (5000)
           --temperature T      k_B T (0.6)
           --dt X               time step (0.001)
           --stride N           integration steps per frame (50)
