@@ -53,6 +53,13 @@ internal static class ThreeHoleRun
         foreach (var name in options.Models)
         {
             cancellationToken.ThrowIfCancellationRequested();
+
+            // A run has crashed early in a model's training with a libtorch error from Scalar::toFloat, most likely an
+            // implicitly created TorchSharp Scalar whose memory its finalizer freed (dotnet/TorchSharp#1434 is about those
+            // finalizers). Collecting here runs the previous model's pending finalizers while nothing calls libtorch; it
+            // makes the crash less likely, not impossible.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
             var (result, row, states) = TrainAndScore(name, options, data, labels, simulation, verification, grid, potential, log, cancellationToken);
             results.Add(result);
             rows.Add(row);
