@@ -20,9 +20,9 @@ public sealed class ThreeHoleSampleTests : IDisposable
     {
         var options = SampleOptions.Parse(
         [
-            "--walkers", "2", "--frames", "1500", "--stride", "20", "--lag", "5", "--clusters", "10",
+            "--walkers", "4", "--frames", "1000", "--stride", "50", "--lag", "5", "--clusters", "10",
             "--refinements", "1", "--patience", "1", "--joint-patience", "2", "--draws", "1", "--max-epochs", "6",
-            "--samples", "2000", "--verify-walkers", "4", "--verify-frames", "500", "--verify-stride", "20", "--output", _output,
+            "--samples", "2000", "--verify-walkers", "4", "--verify-frames", "500", "--verify-stride", "50", "--output", _output,
         ]);
 
         var summary = ThreeHoleRun.Execute(options, TextWriter.Null, CancellationToken.None);
