@@ -2,24 +2,39 @@ using System.Globalization;
 
 namespace DSpib.Samples.ThreeHole;
 
-/// <summary>Command-line settings of the three-hole sample; every option has a default that finishes in minutes on 2 cores.</summary>
+/// <summary>
+/// Command-line settings of the three-hole sample. The defaults finish in a few minutes on 2 cores; the paper's scale
+/// (longer trajectories, reference joint patience 150) takes the same options with larger values.
+/// </summary>
 internal sealed record SampleOptions
 {
+    /// <summary>The models the sample can train, by their command-line names.</summary>
+    public static readonly IReadOnlyList<string> ModelNames = [SpibModel, TwoPhaseModel, JointModel];
+
+    public const string SpibModel = "spib";
+
+    public const string TwoPhaseModel = "two-phase";
+
+    public const string JointModel = "joint";
+
+    public IReadOnlyList<string> Models { get; init; } = ModelNames;
+
     public int Walkers { get; init; } = 10;
 
-    public int FramesPerWalker { get; init; } = 30_000;
+    public int FramesPerWalker { get; init; } = 5_000;
 
     public double Temperature { get; init; } = 0.6;
 
     public double TimeStep { get; init; } = 1e-3;
 
-    public int StepsPerFrame { get; init; } = 10;
+    public int StepsPerFrame { get; init; } = 50;
 
     public int EquilibrationSteps { get; init; } = 1_000;
 
     public int Clusters { get; init; } = 100;
 
-    public int Lag { get; init; } = 50;
+    /// <summary>Lag in frames: 10 frames of 50 steps are the 500 steps (0.5 time units) of the original 50-frame lag at 10 steps a frame.</summary>
+    public int Lag { get; init; } = 10;
 
     public double Beta { get; init; } = 1e-2;
 
@@ -29,13 +44,33 @@ internal sealed record SampleOptions
 
     public int Refinements { get; init; } = 10;
 
+    public int Patience { get; init; } = 5;
+
+    /// <summary>
+    /// An epoch counts as unchanged when its training loss moved by less than this. The reference's 1e-3 is below the
+    /// epoch-to-epoch noise of the loss on a few tens of thousands of frames, so each refinement round would wait tens of
+    /// epochs for six quiet ones in a row.
+    /// </summary>
+    public double Tolerance { get; init; } = 5e-3;
+
+    /// <summary>Patience of the joint phase of the two-phase schedule (the reference's 150 costs minutes more for no better KL here).</summary>
+    public int JointPatience { get; init; } = 20;
+
+    /// <summary>Noise draws per latent sample; 4 instead of the reference's 16 makes a joint epoch about 4 times cheaper.</summary>
+    public int NoiseDraws { get; init; } = 4;
+
     public int MaxEpochs { get; init; } = 1000;
+
+    public int GeneratedSamples { get; init; } = 100_000;
 
     public int Seed { get; init; } = 42;
 
-    public int VerificationWalkers { get; init; } = 40;
+    /// <summary>libtorch threads; one is faster than two for these small networks on 2 cores (docs/performance.md).</summary>
+    public int Threads { get; init; } = 1;
 
-    public int VerificationFrames { get; init; } = 25_000;
+    public int VerificationWalkers { get; init; } = 20;
+
+    public int VerificationFrames { get; init; } = 10_000;
 
     public int VerificationStride { get; init; } = 100;
 
@@ -43,71 +78,92 @@ internal sealed record SampleOptions
 
     public static string Usage => """
         usage: dotnet run -c Release --project samples/ThreeHole -- [options]
-          --walkers N          independent Langevin walkers (10)
-          --frames N           frames per walker (30000)
+          --models LIST        models to train, any of spib,two-phase,joint (all three)
+                                 spib: SPIB with its VampPrior; two-phase: SPIB with refinements, then the joint
+                                 D-SPIB objective (the reference); joint: the D-SPIB objective from the first epoch
+          --walkers N          independent Langevin walkers of the training run (10)
+          --frames N           frames per walker (5000)
           --temperature T      k_B T (0.6)
           --dt X               time step (0.001)
-          --stride N           integration steps per frame (10)
+          --stride N           integration steps per frame (50)
+          --equilibration N    steps discarded per walker (1000)
           --clusters N         initial k-means states on (x, y) (100)
-          --lag N              lag in frames (50)
+          --lag N              lag in frames (10)
           --beta X             information bottleneck weight (0.01)
           --learning-rate X    Adam learning rate (0.001)
           --batch N            batch size (512)
           --refinements N      label refinement rounds (10)
-          --max-epochs N       epoch cap (1000)
-          --seed N             seed of simulation, clustering and training (42)
-          --verify-walkers N   walkers of the independent run that measures state populations (40)
-          --verify-frames N    frames per walker of that run (25000)
+          --patience N         refinement patience (5)
+          --tolerance X        loss change below which an epoch counts as unchanged (0.005; the reference uses 0.001)
+          --joint-patience N   patience of the two-phase schedule's joint phase (20; the reference uses 150)
+          --draws N            noise draws per latent sample in the diffusion term (4; the reference uses 16)
+          --max-epochs N       epoch cap per phase (1000)
+          --samples N          generated latent samples per model (100000)
+          --seed N             seed of simulation, clustering, training and sampling (42)
+          --threads N          libtorch threads (1: faster than 2 for these small networks)
+          --verify-walkers N   walkers of the independent run that gives held-out frames and populations (20)
+          --verify-frames N    frames per walker of that run (10000)
           --verify-stride N    steps per frame of that run (100)
           --output DIR         output folder (out/three-hole)
         """;
 
-    /// <summary>Parses <c>--name value</c> pairs; throws <see cref="ArgumentException"/> naming a bad option.</summary>
+    /// <summary>Parses the command line; throws <see cref="ArgumentException"/> naming a bad option.</summary>
     public static SampleOptions Parse(IReadOnlyList<string> args)
     {
-        var options = new SampleOptions();
-        for (var i = 0; i < args.Count; i += 2)
+        var line = new CommandLine(args, Usage);
+        var defaults = new SampleOptions();
+        var options = new SampleOptions
         {
-            var name = args[i];
-            if (i + 1 >= args.Count)
-            {
-                throw new ArgumentException($"Option {name} needs a value.\n{Usage}");
-            }
-
-            var value = args[i + 1];
-            options = name switch
-            {
-                "--walkers" => options with { Walkers = Int(name, value) },
-                "--frames" => options with { FramesPerWalker = Int(name, value) },
-                "--temperature" => options with { Temperature = Real(name, value) },
-                "--dt" => options with { TimeStep = Real(name, value) },
-                "--stride" => options with { StepsPerFrame = Int(name, value) },
-                "--clusters" => options with { Clusters = Int(name, value) },
-                "--lag" => options with { Lag = Int(name, value) },
-                "--beta" => options with { Beta = Real(name, value) },
-                "--learning-rate" => options with { LearningRate = Real(name, value) },
-                "--batch" => options with { BatchSize = Int(name, value) },
-                "--refinements" => options with { Refinements = Int(name, value) },
-                "--max-epochs" => options with { MaxEpochs = Int(name, value) },
-                "--seed" => options with { Seed = Int(name, value) },
-                "--verify-walkers" => options with { VerificationWalkers = Int(name, value) },
-                "--verify-frames" => options with { VerificationFrames = Int(name, value) },
-                "--verify-stride" => options with { VerificationStride = Int(name, value) },
-                "--output" => options with { Output = value },
-                _ => throw new ArgumentException($"Unknown option {name}.\n{Usage}"),
-            };
+            Models = ParseModels(line.Text("--models", string.Join(",", defaults.Models))),
+            Walkers = line.WholeNumber("--walkers", defaults.Walkers, minimum: 1),
+            FramesPerWalker = line.WholeNumber("--frames", defaults.FramesPerWalker, minimum: 2),
+            Temperature = line.Number("--temperature", defaults.Temperature),
+            TimeStep = line.Number("--dt", defaults.TimeStep),
+            StepsPerFrame = line.WholeNumber("--stride", defaults.StepsPerFrame),
+            EquilibrationSteps = line.WholeNumber("--equilibration", defaults.EquilibrationSteps, minimum: 0),
+            Clusters = line.WholeNumber("--clusters", defaults.Clusters, minimum: 2),
+            Lag = line.WholeNumber("--lag", defaults.Lag),
+            Beta = line.Number("--beta", defaults.Beta),
+            LearningRate = line.Number("--learning-rate", defaults.LearningRate),
+            BatchSize = line.WholeNumber("--batch", defaults.BatchSize),
+            Refinements = line.WholeNumber("--refinements", defaults.Refinements, minimum: 0),
+            Patience = line.WholeNumber("--patience", defaults.Patience, minimum: 0),
+            Tolerance = line.Number("--tolerance", defaults.Tolerance),
+            JointPatience = line.WholeNumber("--joint-patience", defaults.JointPatience, minimum: 0),
+            NoiseDraws = line.WholeNumber("--draws", defaults.NoiseDraws),
+            MaxEpochs = line.WholeNumber("--max-epochs", defaults.MaxEpochs),
+            GeneratedSamples = line.WholeNumber("--samples", defaults.GeneratedSamples, minimum: 100),
+            Seed = line.WholeNumber("--seed", defaults.Seed, minimum: 0),
+            Threads = line.WholeNumber("--threads", defaults.Threads),
+            VerificationWalkers = line.WholeNumber("--verify-walkers", defaults.VerificationWalkers, minimum: 2),
+            VerificationFrames = line.WholeNumber("--verify-frames", defaults.VerificationFrames),
+            VerificationStride = line.WholeNumber("--verify-stride", defaults.VerificationStride),
+            Output = line.Text("--output", defaults.Output),
+        };
+        line.EnsureAllUsed();
+        if (options.Lag >= options.FramesPerWalker)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Option --lag ({options.Lag}) must be shorter than --frames ({options.FramesPerWalker}).\n{Usage}"));
         }
 
         return options;
     }
 
-    private static int Int(string name, string value) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var result)
-            ? result
-            : throw new ArgumentException($"Option {name} needs a whole number, not '{value}'.");
+    /// <summary>A comma-separated subset of <see cref="ModelNames"/>, each at most once, kept in the order given.</summary>
+    private static string[] ParseModels(string text)
+    {
+        var names = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var unknown = names.Where(n => !ModelNames.Contains(n, StringComparer.Ordinal)).ToArray();
+        if (names.Length == 0 || unknown.Length > 0)
+        {
+            throw new ArgumentException($"Option --models takes a comma-separated list of {string.Join(", ", ModelNames)}, not '{text}'.\n{Usage}");
+        }
 
-    private static double Real(string name, string value) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var result)
-            ? result
-            : throw new ArgumentException($"Option {name} needs a number, not '{value}'.");
+        if (names.Distinct(StringComparer.Ordinal).Count() != names.Length)
+        {
+            throw new ArgumentException($"Option --models names a model more than once: '{text}'.\n{Usage}");
+        }
+
+        return names;
+    }
 }

@@ -14,14 +14,14 @@ internal static class StateMapPlot
         Color.FromHex("#8172B3"), Color.FromHex("#937860"), Color.FromHex("#DA8BC3"), Color.FromHex("#8C8C8C"),
     ];
 
-    public static void Write(string path, ThreeHolePotential potential, BoltzmannGrid grid, int[] states, ThreeHoleSummary summary)
+    public static void Write(string path, ThreeHolePotential potential, BoltzmannGrid grid, int[] states, IReadOnlyList<StateSummary> summaries, string title)
     {
         var plot = new Plot();
         var points = grid.Points();
 
         // Every few grid points in both directions is enough for a crisp map and keeps the file small.
         var step = Math.Max(1, grid.Columns / 110);
-        for (var k = 0; k < summary.StateCount; k++)
+        for (var k = 0; k < summaries.Count; k++)
         {
             var xs = new List<double>();
             var ys = new List<double>();
@@ -39,7 +39,7 @@ internal static class StateMapPlot
             }
 
             var markers = plot.Add.Markers(xs.ToArray(), ys.ToArray(), MarkerShape.FilledSquare, 5, Palette[k % Palette.Length].WithAlpha(0.55));
-            var state = summary.States[k];
+            var state = summaries[k];
             markers.LegendText = string.Create(CultureInfo.InvariantCulture, $"state {k}: MD {state.Population:F3} ± {state.StandardError:F3}, Boltzmann {state.BoltzmannPopulation:F3}");
         }
 
@@ -47,7 +47,7 @@ internal static class StateMapPlot
         contour.LineColor = Colors.Black.WithAlpha(0.6);
         contour.LabelStyle.IsVisible = false;
 
-        plot.Title(string.Create(CultureInfo.InvariantCulture, $"Three-hole potential: {summary.StateCount} SPIB states at k_B T = {summary.Settings.Temperature}"));
+        plot.Title(title);
         plot.XLabel("x");
         plot.YLabel("y");
         plot.ShowLegend(Alignment.LowerRight);

@@ -1,6 +1,6 @@
+using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using DSpib.Analysis;
 using DSpib.Data;
 using DSpib.Systems.Analysis;
 using DSpib.Systems.Dynamics;
@@ -9,18 +9,18 @@ using DSpib.Training;
 
 namespace DSpib.Samples.ThreeHole;
 
-/// <summary>The whole three-hole pipeline: simulate, label, train, compare with Boltzmann weights, write results.</summary>
+/// <summary>
+/// The three-hole comparison: simulate, label, train SPIB and D-SPIB on the same data and split, then score how well
+/// each prior generates the encoded held-out frames, count the states and compare their populations with Boltzmann's.
+/// </summary>
 internal static class ThreeHoleRun
 {
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
+    /// <summary>Bins along each latent axis of the KL's histograms (the reference's 100).</summary>
+    private const int Bins = 100;
 
     public static ThreeHoleSummary Execute(SampleOptions options, TextWriter log, CancellationToken cancellationToken)
     {
+        var stopwatch = Stopwatch.StartNew();
         Directory.CreateDirectory(options.Output);
         var potential = new ThreeHolePotential();
 
@@ -31,6 +31,12 @@ internal static class ThreeHoleRun
         var simulation = Simulate(potential, grid, options, options.Walkers, options.FramesPerWalker, options.StepsPerFrame, options.Seed, cancellationToken);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {simulation.TotalSteps:N0} steps in {simulation.Elapsed.TotalSeconds:F1} s"));
 
+        // Held-out frames come from an independent run rather than from the trainer's validation pairs: those are frames
+        // of the training trajectories, correlated with the training frames next to them. The same run measures the
+        // state populations, with far more left-right exchanges than the training run has.
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Simulating an independent run for held-out frames: {options.VerificationWalkers} walkers x {options.VerificationFrames} frames every {options.VerificationStride} steps..."));
+        var verification = Simulate(potential, grid, options, options.VerificationWalkers, options.VerificationFrames, options.VerificationStride, options.Seed + 1, cancellationToken);
+
         var builder = TrajectorySet.Create();
         for (var walker = 0; walker < simulation.Trajectories.Count; walker++)
         {
@@ -38,50 +44,103 @@ internal static class ThreeHoleRun
         }
 
         var data = builder.Build();
-        log.WriteLine($"Clustering {data.TotalFrames} frames into {options.Clusters} initial states (k-means on x, y)...");
+        log.WriteLine($"Clustering {data.TotalFrames:N0} frames into {options.Clusters} initial states (k-means on x, y)...");
         var labels = InitialLabels.KMeans(data, options.Clusters, options.Seed);
 
-        using var model = DSpibModel.Create()
-            .WithInputDimension(2)
-            .WithLatentDimension(2)
-            .WithLinearEncoder()
-            .WithDecoder(16, 16)
-            .AsSpibBaseline()
-            .WithSeed(options.Seed)
-            .Build();
-        var trainer = Trainer.Create()
-            .WithLag(options.Lag)
-            .WithBatchSize(options.BatchSize)
-            .WithLearningRate(options.LearningRate)
-            .WithBeta(options.Beta)
-            .WithRefinement(options.Refinements)
-            .WithMaxEpochs(options.MaxEpochs)
-            .WithSeed(options.Seed)
-            .Build();
-        log.WriteLine($"Training SPIB (lag {options.Lag} frames, beta {options.Beta}, batch {options.BatchSize})...");
-        var progress = new EpochPrinter(log);
-        var report = trainer.Fit(model, data, labels, progress, cancellationToken);
+        var results = new List<ModelResult>();
+        var rows = new List<FreeEnergyPlot.Row>();
+        var gridStates = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        foreach (var name in options.Models)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+
+            // TorchSharp's Tensor + Tensor passes only the native handle of a temporary Scalar for alpha, and the finalizer
+            // may free that Scalar while the add still reads it: a rare crash with a libtorch error from Scalar::toFloat
+            // (seen once in the VampPrior's log density early in a model's training). Running the previous model's pending
+            // finalizers here, while nothing calls libtorch, makes that less likely, not impossible; the cure is a Scalar
+            // that lives as long as the process at each such add in the library.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            var (result, row, states) = TrainAndScore(name, options, data, labels, simulation, verification, grid, potential, log, cancellationToken);
+            results.Add(result);
+            rows.Add(row);
+            gridStates[name] = states;
+        }
+
+        FreeEnergyPlot.Write(Path.Combine(options.Output, "free-energy.png"), rows, Bins);
+        WriteStateMapCsv(Path.Combine(options.Output, "state-map.csv"), grid.Points(), gridStates);
+        var summary = new ThreeHoleSummary(options, results, data.TotalFrames, simulation.TotalSteps, simulation.Elapsed.TotalSeconds, verification.TotalSteps, stopwatch.Elapsed.TotalSeconds);
+        ResultFiles.WriteJson(Path.Combine(options.Output, "summary.json"), summary);
+        return summary;
+    }
+
+    private static (ModelResult Result, FreeEnergyPlot.Row Row, int[] GridStates) TrainAndScore(
+        string name,
+        SampleOptions options,
+        TrajectorySet data,
+        StateLabels labels,
+        SimulationResult simulation,
+        SimulationResult verification,
+        BoltzmannGrid grid,
+        ThreeHolePotential potential,
+        TextWriter log,
+        CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var description = ThreeHoleModels.Describe(name);
+        using var model = ThreeHoleModels.Build(name, options);
+        log.WriteLine($"Training {description} on {data.TotalFrames:N0} frames (lag {options.Lag}, beta {options.Beta}, batch {options.BatchSize})...");
+        var report = ThreeHoleModels.Trainer(name, options).Fit(model, data, labels, new EpochPrinter(log, name, every: 10), cancellationToken);
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {report.StateCount} states after {report.History.Count} epochs ({report.StopReason}) in {report.Elapsed.TotalSeconds:F0} s"));
 
         // Boltzmann population of each state: the grid's weights summed over the points the model assigns to it.
-        var gridStates = model.PredictStates(grid.Points());
-        var boltzmann = grid.Populations(gridStates, model.StateCount);
-
-        // Populations from the training frames carry the sampling noise of the slow left-right exchange (a standard
-        // error near 0.02 at the default size), so the states are also measured on a long independent run.
+        var statesOnGrid = model.PredictStates(grid.Points());
+        var boltzmann = grid.Populations(statesOnGrid, model.StateCount);
         var training = PopulationEstimate.FromWalkers(Enumerable.Range(0, data.Trajectories.Count).Select(i => report.FinalLabels.ForTrajectory(i).ToArray()).ToArray(), model.StateCount);
-        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Measuring state populations on an independent run of {options.VerificationWalkers} walkers x {options.VerificationFrames} frames every {options.VerificationStride} steps..."));
-        var verification = Simulate(potential, grid, options, options.VerificationWalkers, options.VerificationFrames, options.VerificationStride, options.Seed + 1, cancellationToken);
-        var verificationStates = verification.Trajectories.Select(model.PredictStates).ToArray();
-        var independent = PopulationEstimate.FromWalkers(verificationStates, model.StateCount);
+        var independent = PopulationEstimate.FromWalkers(verification.Trajectories.Select(model.PredictStates).ToArray(), model.StateCount);
+        var states = StateSummary.From(report, simulation, training, independent, boltzmann);
 
-        var summary = ThreeHoleSummary.From(options, report, boltzmann, training, independent, simulation, verification);
-        log.WriteLine();
-        log.WriteLine(summary.FormatTable());
+        // The held-out walkers in two disjoint halves: the first half is the encoded data every generated set is scored
+        // against; the second half stands in for a generated set in the floor, so the floor is the score of a perfect
+        // generator with MD's sampling noise. Splitting by walker keeps the halves independent (frames of one walker are
+        // correlated). The floor's stand-in has as many frames as there are generated samples; when the second half is
+        // smaller it is all of it, and the floor is then somewhat above that of the generated size.
+        var encoded = verification.Trajectories.Select(model.Encode).ToArray();
+        var half = encoded.Length / 2;
+        var reference = Stack(encoded[..half]);
+        var floorSample = EvenlySpaced(Stack(encoded[half..]), options.GeneratedSamples);
 
-        StateMapPlot.Write(Path.Combine(options.Output, "state-map.png"), potential, grid, gridStates, summary);
-        WriteStateMapCsv(Path.Combine(options.Output, "state-map.csv"), grid.Points(), gridStates);
-        File.WriteAllText(Path.Combine(options.Output, "summary.json"), JsonSerializer.Serialize(summary, JsonOptions));
-        return summary;
+        var sampling = Stopwatch.StartNew();
+        var generated = ThreeHoleModels.HasDiffusionPrior(name)
+            ? model.Sample(options.GeneratedSamples, options.Temperature, options.Seed + 1000, cancellationToken: cancellationToken)
+            : model.SamplePrior(options.GeneratedSamples, options.Seed + 1000);
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {generated.GetLength(0):N0} latent samples generated in {sampling.Elapsed.TotalSeconds:F0} s"));
+        var range = HistogramRange.Covering([generated, reference, floorSample]);
+        var kl = HistogramDivergence.SymmetrizedKl(generated, reference, Bins, range: range);
+        var floor = HistogramDivergence.SymmetrizedKl(floorSample, reference, Bins, range: range);
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  KL of {generated.GetLength(0):N0} generated samples against {reference.GetLength(0):N0} encoded held-out frames: {kl:F3} (floor {floor:F3})"));
+
+        StateMapPlot.Write(Path.Combine(options.Output, $"state-map-{name}.png"), potential, grid, statesOnGrid, states, string.Create(CultureInfo.InvariantCulture, $"Three-hole potential at k_B T = {options.Temperature}: {states.Length} states of {description}"));
+        var result = new ModelResult(
+            name,
+            description,
+            report.StateCount,
+            states,
+            states.Max(s => Math.Abs(s.PopulationError)),
+            kl,
+            floor,
+            generated.GetLength(0),
+            reference.GetLength(0),
+            floorSample.GetLength(0),
+            range,
+            report.History.Count,
+            report.History.Count(h => h.Phase == TrainingPhase.Spib),
+            report.History.Count(h => h.Phase == TrainingPhase.Joint),
+            report.StopReason.ToString(),
+            report.Elapsed.TotalSeconds,
+            stopwatch.Elapsed.TotalSeconds,
+            report.Refinements);
+        return (result, new FreeEnergyPlot.Row(description, reference, generated, range, kl, floor), statesOnGrid);
     }
 
     /// <summary>Overdamped Langevin walkers started from Boltzmann-distributed points, so they are in equilibrium from the first step.</summary>
@@ -100,20 +159,47 @@ internal static class ThreeHoleRun
         return new OverdampedLangevin(langevin).Run(potential, grid.Sample(walkers, seed), null, cancellationToken);
     }
 
-    private static void WriteStateMapCsv(string path, double[,] points, int[] states)
+    private static double[,] Stack(double[][,] parts)
     {
-        using var writer = new StreamWriter(path);
-        writer.WriteLine("x,y,state");
-        for (var i = 0; i < states.Length; i++)
+        var rows = parts.Sum(p => p.GetLength(0));
+        var columns = parts[0].GetLength(1);
+        var result = new double[rows, columns];
+        var offset = 0;
+        foreach (var part in parts)
         {
-            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{points[i, 0]:R},{points[i, 1]:R},{states[i]}"));
+            Buffer.BlockCopy(part, 0, result, offset * columns * sizeof(double), part.Length * sizeof(double));
+            offset += part.GetLength(0);
         }
+
+        return result;
     }
 
-    /// <summary>Prints one line per epoch, and a line per refinement as the state count changes.</summary>
-    private sealed class EpochPrinter(TextWriter log) : IProgress<EpochSummary>
+    /// <summary><paramref name="count"/> rows spread evenly over <paramref name="frames"/> (all of them if there are fewer).</summary>
+    private static double[,] EvenlySpaced(double[,] frames, int count)
     {
-        public void Report(EpochSummary value) =>
-            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  epoch {value.Epoch,4}  refinements {value.RefinementsDone,2}  train loss {value.TrainLoss,8:F4}  test loss {value.TestLoss,8:F4}  states {value.StateCount,3}  {value.Elapsed.TotalSeconds,6:F1} s"));
+        var rows = Math.Min(count, frames.GetLength(0));
+        var result = new double[rows, frames.GetLength(1)];
+        for (var i = 0; i < rows; i++)
+        {
+            var source = (int)((long)i * frames.GetLength(0) / rows);
+            for (var j = 0; j < frames.GetLength(1); j++)
+            {
+                result[i, j] = frames[source, j];
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The state every model assigns to every grid point, one column per model.</summary>
+    private static void WriteStateMapCsv(string path, double[,] points, IReadOnlyDictionary<string, int[]> states)
+    {
+        using var writer = new StreamWriter(path);
+        writer.WriteLine("x,y," + string.Join(",", states.Keys.Select(k => "state_" + k)));
+        for (var i = 0; i < points.GetLength(0); i++)
+        {
+            var columns = string.Join(",", states.Values.Select(s => s[i].ToString(CultureInfo.InvariantCulture)));
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{points[i, 0]:R},{points[i, 1]:R},{columns}"));
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using DSpib.Analysis;
 using DSpib.Systems.Analysis;
 using DSpib.Systems.Dynamics;
 using DSpib.Training;
@@ -7,85 +8,85 @@ using DSpib.Training;
 namespace DSpib.Samples.ThreeHole;
 
 /// <summary>Everything the sample measured, as written to <c>summary.json</c>.</summary>
+/// <param name="Settings">The options of the run.</param>
+/// <param name="Models">One result per model, in the order trained.</param>
+/// <param name="TrainingFrames">Frames of the training run.</param>
+/// <param name="SimulationSteps">Integration steps of the training run.</param>
+/// <param name="SimulationSeconds">Time those steps took.</param>
+/// <param name="VerificationSteps">Integration steps of the independent run (held-out frames and populations).</param>
+/// <param name="Seconds">Wall time of the whole run.</param>
 internal sealed record ThreeHoleSummary(
     SampleOptions Settings,
-    int StateCount,
-    IReadOnlyList<StateSummary> States,
-    double LargestPopulationError,
-    double LargestTrainingPopulationError,
-    int Epochs,
-    string StopReason,
-    double TrainingSeconds,
-    IReadOnlyList<RefinementRecord> Refinements,
+    IReadOnlyList<ModelResult> Models,
+    int TrainingFrames,
     long SimulationSteps,
     double SimulationSeconds,
-    long VerificationSteps)
+    long VerificationSteps,
+    double Seconds)
 {
-    public static ThreeHoleSummary From(
-        SampleOptions options,
-        TrainingReport report,
-        IReadOnlyList<double> boltzmann,
-        PopulationEstimate training,
-        PopulationEstimate independent,
-        SimulationResult simulation,
-        SimulationResult verification)
-    {
-        var stateCount = report.StateCount;
-        var sums = new double[stateCount, 2];
-        var counts = new double[stateCount];
-        for (var walker = 0; walker < simulation.Trajectories.Count; walker++)
-        {
-            var frames = simulation.Trajectories[walker];
-            var states = report.FinalLabels.ForTrajectory(walker);
-            for (var n = 0; n < states.Length; n++)
-            {
-                sums[states[n], 0] += frames[n, 0];
-                sums[states[n], 1] += frames[n, 1];
-                counts[states[n]]++;
-            }
-        }
-
-        var summaries = Enumerable.Range(0, stateCount)
-            .Select(k => new StateSummary(
-                k,
-                counts[k] > 0 ? sums[k, 0] / counts[k] : double.NaN,
-                counts[k] > 0 ? sums[k, 1] / counts[k] : double.NaN,
-                training.Mean[k],
-                training.StandardError[k],
-                independent.Mean[k],
-                independent.StandardError[k],
-                boltzmann[k]))
-            .ToArray();
-        return new ThreeHoleSummary(
-            options,
-            stateCount,
-            summaries,
-            summaries.Max(s => Math.Abs(s.PopulationError)),
-            summaries.Max(s => Math.Abs(s.TrainingPopulation - s.BoltzmannPopulation)),
-            report.History.Count,
-            report.StopReason.ToString(),
-            report.Elapsed.TotalSeconds,
-            report.Refinements,
-            simulation.TotalSteps,
-            simulation.Elapsed.TotalSeconds,
-            verification.TotalSteps);
-    }
+    /// <summary>Whether every model found the three wells and scored a finite KL.</summary>
+    public bool Succeeded => Models.All(m => m.States == 3 && double.IsFinite(m.Kl) && double.IsFinite(m.KlFloor));
 
     public string FormatTable()
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"SPIB found {StateCount} states after {Epochs} epochs ({StopReason}, {TrainingSeconds:F0} s).");
-        text.AppendLine(CultureInfo.InvariantCulture, $"Populations: training frames, an independent run of {VerificationSteps / 1e6:F0}M steps (± standard error), and Boltzmann weights of each state's region:");
-        text.AppendLine("  state   mean x   mean y     training frames      independent run   Boltzmann   difference");
-        foreach (var state in States)
+        text.AppendLine(CultureInfo.InvariantCulture, $"Symmetrised 2-D histogram KL (100 x 100 bins) of {Settings.GeneratedSamples:N0} generated latent samples against encoded held-out frames; the floor is the same KL between two disjoint sets of held-out walkers of the same sizes:");
+        text.AppendLine("  model       states     KL   floor   epochs (SPIB + joint)   seconds");
+        foreach (var model in Models)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"  {state.State,5}  {state.MeanX,7:F2}  {state.MeanY,7:F2}   {state.TrainingPopulation,7:F4} ± {state.TrainingStandardError:F4}   {state.Population,7:F4} ± {state.StandardError:F4}   {state.BoltzmannPopulation,9:F4}  {state.PopulationError,+11:F4}");
+            var epochs = string.Create(CultureInfo.InvariantCulture, $"{model.Epochs} ({model.SpibEpochs} + {model.JointEpochs})");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {model.Model,-10}  {model.States,6}  {model.Kl,5:F3}   {model.KlFloor,5:F3}   {epochs,-21}   {model.Seconds,7:F0}");
         }
 
-        text.Append(CultureInfo.InvariantCulture, $"  largest |independent run - Boltzmann|: {LargestPopulationError:F4}; largest |training frames - Boltzmann|: {LargestTrainingPopulationError:F4}");
-        return text.ToString();
+        text.AppendLine(CultureInfo.InvariantCulture, $"State populations on the independent run ({VerificationSteps / 1e6:F0}M steps, ± standard error) against the exact Boltzmann weights of each state's region:");
+        foreach (var model in Models)
+        {
+            var states = string.Join("   ", model.StatePopulations.Select(s => string.Create(CultureInfo.InvariantCulture, $"({s.MeanX:F1}, {s.MeanY:F1}) {s.Population:F3} ± {s.StandardError:F3} vs {s.BoltzmannPopulation:F3}")));
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {model.Model,-10}  {states}");
+        }
+
+        return text.ToString().TrimEnd();
     }
 }
+
+/// <summary>What one model found and how well its prior generates the encoded data.</summary>
+/// <param name="Model">Its command-line name.</param>
+/// <param name="Description">What it is.</param>
+/// <param name="States">Metastable states found.</param>
+/// <param name="StatePopulations">Each state's place and populations.</param>
+/// <param name="LargestPopulationError">Largest |independent run - Boltzmann| over the states.</param>
+/// <param name="Kl">Symmetrised histogram KL of the generated samples against the encoded held-out frames.</param>
+/// <param name="KlFloor">The same KL between two disjoint sets of encoded held-out walkers of the same sizes, on the same grid.</param>
+/// <param name="GeneratedSamples">Samples generated for <paramref name="Kl"/>.</param>
+/// <param name="ReferenceFrames">Encoded held-out frames both KLs compare against.</param>
+/// <param name="FloorFrames">Encoded held-out frames, from the other walkers, standing in for the generated samples in the floor.</param>
+/// <param name="Grid">The histogram grid of both KLs: it covers all three sets.</param>
+/// <param name="Epochs">Training epochs in all.</param>
+/// <param name="SpibEpochs">Epochs of the SPIB objective.</param>
+/// <param name="JointEpochs">Epochs of the joint D-SPIB objective.</param>
+/// <param name="StopReason">Why training stopped.</param>
+/// <param name="TrainingSeconds">Time training took.</param>
+/// <param name="Seconds">Time the model took in all: training, encoding, generation and scoring.</param>
+/// <param name="Refinements">The label refinements.</param>
+internal sealed record ModelResult(
+    string Model,
+    string Description,
+    int States,
+    IReadOnlyList<StateSummary> StatePopulations,
+    double LargestPopulationError,
+    double Kl,
+    double KlFloor,
+    int GeneratedSamples,
+    int ReferenceFrames,
+    int FloorFrames,
+    HistogramRange Grid,
+    int Epochs,
+    int SpibEpochs,
+    int JointEpochs,
+    string StopReason,
+    double TrainingSeconds,
+    double Seconds,
+    IReadOnlyList<RefinementRecord> Refinements);
 
 /// <summary>
 /// One metastable state: where its training frames are, and its population from the training frames, from an
@@ -103,4 +104,35 @@ internal sealed record StateSummary(
 {
     /// <summary>Independent-run population minus the Boltzmann population.</summary>
     public double PopulationError => Population - BoltzmannPopulation;
+
+    /// <summary>The states of a trained model, measured on the training frames (with its final labels) and on the independent run.</summary>
+    public static StateSummary[] From(TrainingReport report, SimulationResult simulation, PopulationEstimate training, PopulationEstimate independent, IReadOnlyList<double> boltzmann)
+    {
+        var stateCount = report.StateCount;
+        var sums = new double[stateCount, 2];
+        var counts = new double[stateCount];
+        for (var walker = 0; walker < simulation.Trajectories.Count; walker++)
+        {
+            var frames = simulation.Trajectories[walker];
+            var states = report.FinalLabels.ForTrajectory(walker);
+            for (var n = 0; n < states.Length; n++)
+            {
+                sums[states[n], 0] += frames[n, 0];
+                sums[states[n], 1] += frames[n, 1];
+                counts[states[n]]++;
+            }
+        }
+
+        return Enumerable.Range(0, stateCount)
+            .Select(k => new StateSummary(
+                k,
+                counts[k] > 0 ? sums[k, 0] / counts[k] : double.NaN,
+                counts[k] > 0 ? sums[k, 1] / counts[k] : double.NaN,
+                training.Mean[k],
+                training.StandardError[k],
+                independent.Mean[k],
+                independent.StandardError[k],
+                boltzmann[k]))
+            .ToArray();
+    }
 }

@@ -1,0 +1,110 @@
+using System.Text.Json;
+using DSpib.Samples.ThreeHole;
+
+namespace DSpib.Samples.Tests;
+
+public sealed class ThreeHoleSampleTests : IDisposable
+{
+    private readonly string _output = Path.Combine(Path.GetTempPath(), "dspib-three-hole-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_output))
+        {
+            Directory.Delete(_output, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void ShortRun_WritesTheSummaryOfEveryModel_AndThePictures()
+    {
+        var options = SampleOptions.Parse(
+        [
+            "--walkers", "4", "--frames", "1000", "--stride", "50", "--lag", "5", "--clusters", "10",
+            "--refinements", "1", "--patience", "1", "--joint-patience", "2", "--draws", "1", "--max-epochs", "6",
+            "--samples", "2000", "--verify-walkers", "4", "--verify-frames", "500", "--verify-stride", "50", "--output", _output,
+        ]);
+
+        var summary = ThreeHoleRun.Execute(options, TextWriter.Null, CancellationToken.None);
+
+        summary.Models.Select(m => m.Model).Should().Equal("spib", "two-phase", "joint");
+        summary.Models.Single(m => m.Model == "spib").JointEpochs.Should().Be(0);
+        summary.Models.Single(m => m.Model == "two-phase").JointEpochs.Should().BeGreaterThan(0);
+        summary.Models.Single(m => m.Model == "joint").SpibEpochs.Should().Be(0, "the joint schedule trains the D-SPIB objective from the first epoch");
+        File.Exists(Path.Combine(_output, "free-energy.png")).Should().BeTrue();
+        File.Exists(Path.Combine(_output, "state-map.csv")).Should().BeTrue();
+        foreach (var name in SampleOptions.ModelNames)
+        {
+            File.Exists(Path.Combine(_output, $"state-map-{name}.png")).Should().BeTrue();
+        }
+
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(_output, "summary.json")));
+        var root = json.RootElement;
+        root.GetProperty("settings").GetProperty("generatedSamples").GetInt32().Should().Be(2000);
+        root.GetProperty("settings").GetProperty("models").GetArrayLength().Should().Be(3);
+        foreach (var model in root.GetProperty("models").EnumerateArray())
+        {
+            var name = model.GetProperty("model").GetString();
+            var kl = model.GetProperty("kl").GetDouble();
+            var floor = model.GetProperty("klFloor").GetDouble();
+            double.IsFinite(kl).Should().BeTrue($"the KL of {name} is a number");
+            kl.Should().BeGreaterThanOrEqualTo(0, $"a divergence ({name})");
+            double.IsFinite(floor).Should().BeTrue($"the floor of {name} is a number");
+            floor.Should().BeGreaterThanOrEqualTo(0, $"a divergence ({name})");
+            model.GetProperty("states").GetInt32().Should().BeGreaterThanOrEqualTo(1, name);
+            model.GetProperty("statePopulations").GetArrayLength().Should().Be(model.GetProperty("states").GetInt32(), name);
+            model.GetProperty("epochs").GetInt32().Should().BeGreaterThan(0, name);
+            model.GetProperty("seconds").GetDouble().Should().BeGreaterThan(0, name);
+            model.GetProperty("generatedSamples").GetInt32().Should().Be(2000, name);
+            model.GetProperty("floorFrames").GetInt32().Should().Be(1000, "the floor stands in all 2 x 500 frames of the second half of the held-out walkers, fewer than the 2000 generated");
+        }
+    }
+
+    [Fact]
+    public void Parse_Defaults_TrainAllThreeModels()
+    {
+        var options = SampleOptions.Parse([]);
+
+        options.Models.Should().Equal("spib", "two-phase", "joint");
+        options.GeneratedSamples.Should().Be(100_000);
+        options.Threads.Should().Be(1);
+    }
+
+    [Fact]
+    public void Parse_AChosenSubsetOfModels_KeepsItsOrder()
+    {
+        SampleOptions.Parse(["--models", "joint,spib"]).Models.Should().Equal("joint", "spib");
+    }
+
+    [Theory]
+    [InlineData("--models", "spib,diffusion", "*--models*spib, two-phase, joint*diffusion*")]
+    [InlineData("--models", "spib,spib", "*--models*more than once*")]
+    [InlineData("--models", ",", "*--models*")]
+    [InlineData("--samples", "ten", "*--samples*whole number*ten*")]
+    [InlineData("--samples", "10", "*--samples*at least 100*")]
+    [InlineData("--threads", "0", "*--threads*at least 1*")]
+    [InlineData("--beta", "-1", "*--beta*positive number*")]
+    [InlineData("--lag", "5000", "*--lag*shorter than --frames*")]
+    public void Parse_ABadValue_IsRefusedNamingTheOption(string option, string value, string message)
+    {
+        var parse = () => SampleOptions.Parse([option, value]);
+
+        parse.Should().Throw<ArgumentException>().WithMessage(message);
+    }
+
+    [Fact]
+    public void Parse_AnUnknownOption_IsRefusedWithTheUsage()
+    {
+        var parse = () => SampleOptions.Parse(["--modles", "spib"]);
+
+        parse.Should().Throw<ArgumentException>().WithMessage("Unknown option --modles*usage:*");
+    }
+
+    [Fact]
+    public void Parse_AnOptionWithoutValue_SaysItNeedsOne()
+    {
+        var parse = () => SampleOptions.Parse(["--seed"]);
+
+        parse.Should().Throw<ArgumentException>().WithMessage("Option --seed needs a value*");
+    }
+}
