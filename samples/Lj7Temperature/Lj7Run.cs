@@ -110,7 +110,7 @@ internal static class Lj7Run
 
     private static TemperatureResult Evaluate(DSpibModel model, Lj7Options options, double temperature, double[][,] encodedWalkers, Lj7Dataset simulation, double[] grid, double[] marginal, HistogramRange range, int seed)
     {
-        var md = Stack(encodedWalkers);
+        var md = FrameRows.Stack(encodedWalkers);
         var generated = model.Sample(options.GeneratedSamples, temperature, seed);
         var (min, max) = (grid[0], grid[^1]);
         var mdProfile = FreeEnergyProfile.FromKde(Column(md, 0), options.Bandwidth, grid.Length, min, max);
@@ -119,9 +119,9 @@ internal static class Lj7Run
         // The floor of the KL: the first half of the walkers against as many frames of the second half as there are
         // generated samples, on the same grid as the model's score.
         var half = encodedWalkers.Length / 2;
-        var firstHalf = Stack(encodedWalkers[..half]);
-        var secondHalf = Stack(encodedWalkers[half..]);
-        var floorSample = EveryNth(secondHalf, options.GeneratedSamples);
+        var firstHalf = FrameRows.Stack(encodedWalkers[..half]);
+        var secondHalf = FrameRows.Stack(encodedWalkers[half..]);
+        var floorSample = FrameRows.EvenlySpaced(secondHalf, options.GeneratedSamples);
         var kl = HistogramDivergence.SymmetrizedKl(generated, firstHalf, bins: 100, range: range);
         var floor = HistogramDivergence.SymmetrizedKl(floorSample, firstHalf, bins: 100, range: range);
 
@@ -153,38 +153,6 @@ internal static class Lj7Run
         }
 
         return builder.Build();
-    }
-
-    private static double[,] Stack(double[][,] parts)
-    {
-        var rows = parts.Sum(p => p.GetLength(0));
-        var columns = parts[0].GetLength(1);
-        var result = new double[rows, columns];
-        var offset = 0;
-        foreach (var part in parts)
-        {
-            Buffer.BlockCopy(part, 0, result, offset * columns * sizeof(double), part.Length * sizeof(double));
-            offset += part.GetLength(0);
-        }
-
-        return result;
-    }
-
-    /// <summary><paramref name="count"/> rows spread evenly over <paramref name="frames"/> (all of them if there are fewer).</summary>
-    private static double[,] EveryNth(double[,] frames, int count)
-    {
-        var rows = Math.Min(count, frames.GetLength(0));
-        var result = new double[rows, frames.GetLength(1)];
-        for (var i = 0; i < rows; i++)
-        {
-            var source = (int)((long)i * frames.GetLength(0) / rows);
-            for (var j = 0; j < frames.GetLength(1); j++)
-            {
-                result[i, j] = frames[source, j];
-            }
-        }
-
-        return result;
     }
 
     private static double[] Column(double[,] values, int column) =>

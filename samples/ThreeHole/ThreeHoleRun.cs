@@ -107,8 +107,8 @@ internal static class ThreeHoleRun
         // smaller it is all of it, and the floor is then somewhat above that of the generated size.
         var encoded = verification.Trajectories.Select(model.Encode).ToArray();
         var half = encoded.Length / 2;
-        var reference = Stack(encoded[..half]);
-        var floorSample = EvenlySpaced(Stack(encoded[half..]), options.GeneratedSamples);
+        var reference = FrameRows.Stack(encoded[..half]);
+        var floorSample = FrameRows.EvenlySpaced(FrameRows.Stack(encoded[half..]), options.GeneratedSamples);
 
         var sampling = Stopwatch.StartNew();
         var generated = ThreeHoleModels.HasDiffusionPrior(name)
@@ -157,38 +157,6 @@ internal static class ThreeHoleRun
             Seed = seed,
         };
         return new OverdampedLangevin(langevin).Run(potential, grid.Sample(walkers, seed), null, cancellationToken);
-    }
-
-    private static double[,] Stack(double[][,] parts)
-    {
-        var rows = parts.Sum(p => p.GetLength(0));
-        var columns = parts[0].GetLength(1);
-        var result = new double[rows, columns];
-        var offset = 0;
-        foreach (var part in parts)
-        {
-            Buffer.BlockCopy(part, 0, result, offset * columns * sizeof(double), part.Length * sizeof(double));
-            offset += part.GetLength(0);
-        }
-
-        return result;
-    }
-
-    /// <summary><paramref name="count"/> rows spread evenly over <paramref name="frames"/> (all of them if there are fewer).</summary>
-    private static double[,] EvenlySpaced(double[,] frames, int count)
-    {
-        var rows = Math.Min(count, frames.GetLength(0));
-        var result = new double[rows, frames.GetLength(1)];
-        for (var i = 0; i < rows; i++)
-        {
-            var source = (int)((long)i * frames.GetLength(0) / rows);
-            for (var j = 0; j < frames.GetLength(1); j++)
-            {
-                result[i, j] = frames[source, j];
-            }
-        }
-
-        return result;
     }
 
     /// <summary>The state every model assigns to every grid point, one column per model.</summary>
