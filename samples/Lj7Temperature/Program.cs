@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using DSpib.Samples;
 using DSpib.Samples.Lj7Temperature;
 
@@ -19,38 +17,4 @@ if (args.Length == 2 && args[0] == "aggregate")
     return 0;
 }
 
-Lj7Options options;
-try
-{
-    options = Lj7Options.Parse(args);
-}
-catch (ArgumentException ex)
-{
-    Console.Error.WriteLine(ex.Message);
-    return 2;
-}
-
-using var cancellation = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    // The first Ctrl+C stops the run between two steps.
-    e.Cancel = true;
-    cancellation.Cancel();
-};
-
-var stopwatch = Stopwatch.StartNew();
-Lj7Summary summary;
-try
-{
-    summary = Lj7Run.Execute(options, Console.Out, cancellation.Token);
-}
-catch (OperationCanceledException)
-{
-    Console.Error.WriteLine("Cancelled; no results were written.");
-    return 130;
-}
-
-Console.WriteLine();
-Console.WriteLine(summary.FormatTable());
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Done in {stopwatch.Elapsed.TotalSeconds:F0} s. Results and pictures: {Path.GetFullPath(options.Output)}"));
-return 0;
+return SampleRunner.Run(args, Lj7Options.Parse, Lj7Run.Execute, summary => summary.FormatTable(), options => options.Output);
