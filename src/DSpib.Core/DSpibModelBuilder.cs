@@ -143,7 +143,9 @@ public sealed class DSpibModelBuilder
 
         _built = true;
         var configuration = new ModelConfiguration(inputDimension, _latentDimension, _encoder, _decoderHidden, _decoderActivation, _prior, _seed, _sde, _scoreNet);
-        return new DSpibModel(configuration, _backend ?? DeviceBackend.Cpu());
+        var backend = _backend ?? DeviceBackend.Cpu();
+        backend.Activate();
+        return new DSpibModel(configuration, backend);
     }
 
     private static void EnsureWidths(IReadOnlyList<int> widths, string argumentName)

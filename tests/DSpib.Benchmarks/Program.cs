@@ -1,15 +1,16 @@
 using System.Globalization;
 using System.Text.Json;
 using DSpib.Benchmarks;
+using DSpib.Devices;
 
 // One command per figure; results are printed and written as JSON to benchmark-results/<figure>.json.
 var figure = args.Length > 0 ? args[0] : "help";
 var threadsIndex = Array.IndexOf(args, "--threads");
-if (threadsIndex >= 0)
-{
-    // Process-wide libtorch setting, applied only because the command line asked for it.
-    TorchSharp.torch.set_num_threads(int.Parse(args[threadsIndex + 1], CultureInfo.InvariantCulture));
-}
+int? threads = threadsIndex >= 0 ? int.Parse(args[threadsIndex + 1], CultureInfo.InvariantCulture) : null;
+
+// The process-wide settings a model on the CPU backend applies when it is built or trained: the thread count only
+// when the command line asks for one, and the native heap's reuse of freed memory unless --return-freed-memory.
+DeviceBackend.Cpu(threads, retainFreedMemory: !args.Contains("--return-freed-memory")).Activate();
 
 List<Measurement>? results = figure switch
 {
@@ -26,7 +27,7 @@ List<Measurement>? results = figure switch
 
 if (results is null)
 {
-    Console.WriteLine("usage: dotnet run -c Release --project tests/DSpib.Benchmarks -- <figure> [--threads N]");
+    Console.WriteLine("usage: dotnet run -c Release --project tests/DSpib.Benchmarks -- <figure> [--threads N] [--return-freed-memory]");
     Console.WriteLine("figures: spib-epoch, spib-step, memory, simulation, diffusion-step, dspib-epoch, generation, matmul");
     return 1;
 }

@@ -56,7 +56,14 @@ public abstract class DeviceBackend
     /// The setting is global to the process (a libtorch limitation) and is applied when a model on this backend is built or trained.
     /// </param>
     /// <param name="precision">Tensor precision.</param>
-    public static CpuBackend Cpu(int? threads = null, TensorPrecision precision = TensorPrecision.Float32) => new(threads, precision);
+    /// <param name="retainFreedMemory">
+    /// Keep freed native memory in the C heap for reuse (default), so that every training or sampling step does not
+    /// map fresh pages for its large intermediate tensors; on Linux with glibc this is about 5x faster for a D-SPIB
+    /// step. Process-wide (glibc's mmap and trim thresholds, set once when the backend is activated); up to 256 MiB
+    /// of freed memory per heap arena then stays mapped. Has no effect on other platforms.
+    /// </param>
+    public static CpuBackend Cpu(int? threads = null, TensorPrecision precision = TensorPrecision.Float32, bool retainFreedMemory = true) =>
+        new(threads, precision, retainFreedMemory);
 
     /// <summary>
     /// A CUDA device. Throws <see cref="DeviceUnavailableException"/> at once when no CUDA runtime or no such device is present.
@@ -81,7 +88,7 @@ public abstract class DeviceBackend
             return backend;
         }
 
-        var cpu = new CpuBackend(null, precision);
+        var cpu = Cpu(precision: precision);
         DeviceLog.ChoseBackend(logger, cpu.Name, reason);
         return cpu;
     }

@@ -69,4 +69,48 @@ public class DeviceBackendTests
         backend.Should().BeOfType<CpuBackend>();
         logger.Messages.Should().ContainSingle(m => m.Level == LogLevel.Information && m.Message.Contains("cpu", StringComparison.Ordinal) && m.Message.Contains("no CUDA runtime", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Cpu_RetainsFreedMemoryByDefault_AndCanBeToldNotTo()
+    {
+        DeviceBackend.Cpu().RetainsFreedMemory.Should().BeTrue();
+        DeviceBackend.Cpu(retainFreedMemory: false).RetainsFreedMemory.Should().BeFalse();
+    }
+
+    [Fact]
+    public void Cpu_OnLinux_ReusesFreedTensorMemoryInsteadOfMappingFreshPages()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        DeviceBackend.Cpu().Activate();
+        NativeHeap.IsRetainingFreedMemory.Should().BeTrue();
+
+        // An 8 MiB tensor written and freed 40 times: 2,048 fresh pages each time if freed memory went back to the
+        // kernel (81,920 minor faults), next to none if the heap keeps it. A tenth of the former is the bound.
+        const int repeats = 40;
+        const long elements = 2L * 1024 * 1024;
+        using (torch.ones(elements))
+        {
+        }
+
+        var before = MinorPageFaults();
+        for (var i = 0; i < repeats; i++)
+        {
+            using var block = torch.ones(elements);
+        }
+
+        var faults = MinorPageFaults() - before;
+        faults.Should().BeLessThan(repeats * 2048 / 10, "freed blocks are reused rather than mapped afresh");
+    }
+
+    // Field 10 of /proc/self/stat: minor page faults of the whole process.
+    private static long MinorPageFaults()
+    {
+        var stat = File.ReadAllText("/proc/self/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[7], System.Globalization.CultureInfo.InvariantCulture);
+    }
 }
