@@ -54,13 +54,6 @@ internal static class ThreeHoleRun
         {
             cancellationToken.ThrowIfCancellationRequested();
 
-            // TorchSharp's Tensor + Tensor passes only the native handle of a temporary Scalar for alpha, and the finalizer
-            // may free that Scalar while the add still reads it: a rare crash with a libtorch error from Scalar::toFloat
-            // (seen once in the VampPrior's log density early in a model's training). Running the previous model's pending
-            // finalizers here, while nothing calls libtorch, makes that less likely, not impossible; the cure is a Scalar
-            // that lives as long as the process at each such add in the library.
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
             var (result, row, states) = TrainAndScore(name, options, data, labels, simulation, verification, grid, potential, log, cancellationToken);
             results.Add(result);
             rows.Add(row);

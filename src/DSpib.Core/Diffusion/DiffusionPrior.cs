@@ -1,3 +1,4 @@
+using DSpib.Internal;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -63,8 +64,8 @@ internal sealed class DiffusionPrior : nn.Module, INoisePredictor
     {
         // One time and one temperature for the whole batch: the conditioning is computed once and broadcast.
         using var scope = NewDisposeScope();
-        using var timeInput = full(1, TimeInput(time), dtype: z.dtype, device: z.device);
-        using var temperatureInput = full(1, Architecture.TemperatureEmbedding.InputValue(temperature, lambda), dtype: z.dtype, device: z.device);
+        using var timeInput = TensorArithmetic.Filled([1], TimeInput(time), z.dtype, z.device);
+        using var temperatureInput = TensorArithmetic.Filled([1], Architecture.TemperatureEmbedding.InputValue(temperature, lambda), z.dtype, z.device);
         return network.Forward(z, network.Conditioning(timeInput, temperatureInput)).MoveToOuterDisposeScope();
     }
 
@@ -98,11 +99,11 @@ internal sealed class DiffusionPrior : nn.Module, INoisePredictor
                 : randint(0, Sde.Steps, [rows], dtype: ScalarType.Int64, device: device, generator: generator);
             var alphaBar = get_buffer(AlphaBarsBuffer)!.index_select(0, steps);
             meanScale = alphaBar.sqrt();
-            noiseScale = (1 - alphaBar).sqrt();
+            noiseScale = alphaBar.SubtractedFrom(1).sqrt();
 
             // N steps x K temperatures is far fewer combinations than rows: condition each once, then gather.
             var table = network.ConditioningTable(get_buffer(StepInputsBuffer)!, temperatures.Inputs);
-            var combination = (steps * temperatures.Inputs.shape[0]) + temperatureIndex;
+            var combination = steps.Times(temperatures.Inputs.shape[0]).Plus(temperatureIndex);
             conditioning = table.Select(t => t.index_select(0, combination)).ToArray();
         }
         else
@@ -110,9 +111,9 @@ internal sealed class DiffusionPrior : nn.Module, INoisePredictor
             var uniform = rand([rows], dtype: type, device: device, generator: generator);
             var t = weighting == DiffusionWeighting.Likelihood
                 ? LikelihoodTimes(uniform)
-                : (uniform * (1 - Sde.SmallestTime)) + Sde.SmallestTime;
-            var integrated = (Sde.BetaMin * t) + (0.5 * (Sde.BetaMax - Sde.BetaMin) * t.square());
-            meanScale = (-0.5 * integrated).exp();
+                : uniform.Times(1 - Sde.SmallestTime).Plus(Sde.SmallestTime);
+            var integrated = t.Times(Sde.BetaMin).PlusScaled(t.square(), 0.5 * (Sde.BetaMax - Sde.BetaMin));
+            meanScale = integrated.Times(-0.5).exp();
             noiseScale = (-(-integrated).expm1()).sqrt();
 
             // Continuous times differ in every row; the temperature terms are still one per distinct temperature.
@@ -120,19 +121,19 @@ internal sealed class DiffusionPrior : nn.Module, INoisePredictor
             var temperatureTerms = network.TemperatureTerms(temperatures.Inputs);
             if (temperatureTerms is not null)
             {
-                conditioning = conditioning.Zip(temperatureTerms, (time, temperature) => time + temperature.index_select(0, temperatureIndex)).ToArray();
+                conditioning = conditioning.Zip(temperatureTerms, (time, temperature) => time.Plus(temperature.index_select(0, temperatureIndex))).ToArray();
             }
         }
 
         var eps = randn([rows, z.shape[1]], dtype: type, device: device, generator: generator);
-        var noisy = (meanScale.unsqueeze(1) * repeated) + (lambda * noiseScale.unsqueeze(1) * eps);
+        var noisy = (meanScale.unsqueeze(1) * repeated).Plus(lambda * noiseScale.unsqueeze(1) * eps);
         var predicted = network.Forward(noisy, conditioning);
-        var perRow = 0.5 * (eps - predicted).square().mean([1]);
+        var perRow = (eps - predicted).square().mean([1]).Times(0.5);
 
         // With importance sampling the likelihood weight divided by the sampling density is a constant, the integral of
         // beta / s^2 over the times used; scaling by it keeps the term comparable to a cross-entropy bound.
         var scale = weighting == DiffusionWeighting.Likelihood ? likelihoodNormaliser : 1.0;
-        return perRow.view(batch, draws).mean([1]) * scale;
+        return perRow.view(batch, draws).mean([1]).Times(scale);
     }
 
     /// <summary>Step probabilities proportional to beta_i / (1 - alpha_bar_i), the discrete likelihood weight.</summary>
@@ -146,9 +147,9 @@ internal sealed class DiffusionPrior : nn.Module, INoisePredictor
     {
         var low = Math.Log(Math.Exp(Sde.IntegratedBeta(Sde.SmallestTime)) - 1);
         var high = Math.Log(Math.Exp(Sde.IntegratedBeta(1)) - 1);
-        var integrated = (low + (uniform * (high - low))).exp().log1p(); // B = log(1 + exp(L))
+        var integrated = uniform.Times(high - low).Plus(low).exp().log1p(); // B = log(1 + exp(L))
         var slope = Sde.BetaMax - Sde.BetaMin;
-        return ((Sde.BetaMin * Sde.BetaMin) + (2 * slope * integrated)).sqrt().sub(Sde.BetaMin).div(slope);
+        return integrated.Times(2 * slope).Plus(Sde.BetaMin * Sde.BetaMin).sqrt().Minus(Sde.BetaMin).DividedBy(slope);
     }
 
     /// <summary>A table of values as a tensor that outlives any dispose scope the module is built in.</summary>

@@ -20,7 +20,7 @@ internal sealed class FourierFeatures : nn.Module<Tensor, Tensor>
         : base(nameof(FourierFeatures))
     {
         using var frequencyGenerator = new Generator((ulong)seed);
-        frequencies = (randn(dimension / 2, dtype: type, generator: frequencyGenerator) * scale).DetachFromDisposeScope();
+        frequencies = randn(dimension / 2, dtype: type, generator: frequencyGenerator).Times(scale).DetachFromDisposeScope();
         projection = SeededInitialization.Linear(dimension, dimension, type, initGenerator);
         this.activation = activation;
         RegisterComponents();
@@ -29,7 +29,7 @@ internal sealed class FourierFeatures : nn.Module<Tensor, Tensor>
     /// <summary>Embeds <paramref name="x"/> [batch] as [batch, dimension].</summary>
     public override Tensor forward(Tensor x)
     {
-        var angles = x.unsqueeze(1) * frequencies.unsqueeze(0) * (2 * Math.PI);
+        var angles = (x.unsqueeze(1) * frequencies.unsqueeze(0)).Times(2 * Math.PI);
         return activation.Apply(projection.forward(cat([angles.sin(), angles.cos()], 1)));
     }
 }

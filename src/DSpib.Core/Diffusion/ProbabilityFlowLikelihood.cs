@@ -1,3 +1,4 @@
+using DSpib.Internal;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -30,11 +31,11 @@ internal static class ProbabilityFlowLikelihood
             using var scope = NewDisposeScope();
             var t = start + (k * h);
             var (v1, d1) = VelocityAndDivergence(predictor, sde, z, t, temperature, lambda);
-            var (v2, d2) = VelocityAndDivergence(predictor, sde, z + (0.5 * h * v1), t + (0.5 * h), temperature, lambda);
-            var (v3, d3) = VelocityAndDivergence(predictor, sde, z + (0.5 * h * v2), t + (0.5 * h), temperature, lambda);
-            var (v4, d4) = VelocityAndDivergence(predictor, sde, z + (h * v3), t + h, temperature, lambda);
-            var nextZ = z + (h / 6 * (v1 + (2 * v2) + (2 * v3) + v4));
-            var nextIntegral = integral + (h / 6 * (d1 + (2 * d2) + (2 * d3) + d4));
+            var (v2, d2) = VelocityAndDivergence(predictor, sde, z.PlusScaled(v1, 0.5 * h), t + (0.5 * h), temperature, lambda);
+            var (v3, d3) = VelocityAndDivergence(predictor, sde, z.PlusScaled(v2, 0.5 * h), t + (0.5 * h), temperature, lambda);
+            var (v4, d4) = VelocityAndDivergence(predictor, sde, z.PlusScaled(v3, h), t + h, temperature, lambda);
+            var nextZ = z.RungeKutta4Update(h, v1, v2, v3, v4);
+            var nextIntegral = integral.RungeKutta4Update(h, d1, d2, d3, d4);
             z.Dispose();
             integral.Dispose();
             z = nextZ.MoveToOuterDisposeScope();
@@ -44,8 +45,8 @@ internal static class ProbabilityFlowLikelihood
         using (NewDisposeScope())
         {
             var dimension = points.shape[1];
-            var logPrior = (-0.5 * z.square().sum(1) / (lambda * lambda)) - (dimension * Math.Log(lambda)) - (0.5 * dimension * Math.Log(2 * Math.PI));
-            var result = (logPrior + integral).MoveToOuterDisposeScope();
+            var logPrior = z.square().sum(1).Times(-0.5 / (lambda * lambda)).Minus((dimension * Math.Log(lambda)) + (0.5 * dimension * Math.Log(2 * Math.PI)));
+            var result = logPrior.Plus(integral).MoveToOuterDisposeScope();
             z.Dispose();
             integral.Dispose();
             return result;
@@ -63,7 +64,7 @@ internal static class ProbabilityFlowLikelihood
         for (var d = 0; d < dimension; d++)
         {
             var gradient = autograd.grad([velocity[.., d].sum()], [x], retain_graph: d < dimension - 1)[0];
-            divergence += gradient[.., d];
+            divergence.PlusInPlace(gradient[.., d]);
         }
 
         return (velocity.detach(), divergence.detach());

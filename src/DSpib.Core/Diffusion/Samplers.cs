@@ -1,3 +1,4 @@
+using DSpib.Internal;
 using static TorchSharp.torch;
 
 namespace DSpib.Diffusion;
@@ -26,10 +27,10 @@ internal static class Samplers
             using var scope = NewDisposeScope();
             var beta = sde.DiscreteBeta(i);
             var eps = predictor.PredictNoise(z, DiffusionTime.Discrete(sde, i), temperature, lambda);
-            var next = (z - (beta / Math.Sqrt(1 - sde.AlphaBar(i)) * lambda * eps)) / Math.Sqrt(1 - beta);
+            var next = z.PlusScaled(eps, -beta / Math.Sqrt(1 - sde.AlphaBar(i)) * lambda).DividedBy(Math.Sqrt(1 - beta));
             if (i > 0)
             {
-                next += randn([count, dimension], dtype: type, device: device, generator: generator) * (Math.Sqrt(beta) * lambda);
+                next.PlusScaledInPlace(randn([count, dimension], dtype: type, device: device, generator: generator), Math.Sqrt(beta) * lambda);
             }
 
             z.Dispose();
@@ -60,11 +61,11 @@ internal static class Samplers
 
             var score = Score(predictor, sde, current, t, temperature, lambda);
             var g = sde.Diffusion(t, lambda);
-            var drift = (-0.5 * sde.Beta(t) * current) - (g * g * score);
-            var next = current - (drift * dt);
+            var drift = current.Times(-0.5 * sde.Beta(t)).PlusScaled(score, -g * g);
+            var next = current.PlusScaled(drift, -dt);
             if (k < steps - 1)
             {
-                next += randn([count, dimension], dtype: type, device: device, generator: generator) * (g * Math.Sqrt(dt));
+                next.PlusScaledInPlace(randn([count, dimension], dtype: type, device: device, generator: generator), g * Math.Sqrt(dt));
             }
 
             z.Dispose();
@@ -89,10 +90,10 @@ internal static class Samplers
             using var scope = NewDisposeScope();
             var t = 1 + (k * h);
             var k1 = Velocity(z, t);
-            var k2 = Velocity(z + (0.5 * h * k1), t + (0.5 * h));
-            var k3 = Velocity(z + (0.5 * h * k2), t + (0.5 * h));
-            var k4 = Velocity(z + (h * k3), t + h);
-            var next = z + (h / 6 * (k1 + (2 * k2) + (2 * k3) + k4));
+            var k2 = Velocity(z.PlusScaled(k1, 0.5 * h), t + (0.5 * h));
+            var k3 = Velocity(z.PlusScaled(k2, 0.5 * h), t + (0.5 * h));
+            var k4 = Velocity(z.PlusScaled(k3, h), t + h);
+            var next = z.RungeKutta4Update(h, k1, k2, k3, k4);
             z.Dispose();
             z = next.MoveToOuterDisposeScope();
         }
@@ -124,17 +125,17 @@ internal static class Samplers
             }
 
             using var scope = NewDisposeScope();
-            var k2 = Velocity(z + (h * (1.0 / 5 * k1)), t + (h / 5));
-            var k3 = Velocity(z + (h * ((3.0 / 40 * k1) + (9.0 / 40 * k2))), t + (3 * h / 10));
-            var k4 = Velocity(z + (h * ((44.0 / 45 * k1) - (56.0 / 15 * k2) + (32.0 / 9 * k3))), t + (4 * h / 5));
-            var k5 = Velocity(z + (h * ((19372.0 / 6561 * k1) - (25360.0 / 2187 * k2) + (64448.0 / 6561 * k3) - (212.0 / 729 * k4))), t + (8 * h / 9));
-            var k6 = Velocity(z + (h * ((9017.0 / 3168 * k1) - (355.0 / 33 * k2) + (46732.0 / 5247 * k3) + (49.0 / 176 * k4) - (5103.0 / 18656 * k5))), t + h);
-            var next = z + (h * ((35.0 / 384 * k1) + (500.0 / 1113 * k3) + (125.0 / 192 * k4) - (2187.0 / 6784 * k5) + (11.0 / 84 * k6)));
+            var k2 = Velocity(z.PlusCombination(h, (1.0 / 5, k1)), t + (h / 5));
+            var k3 = Velocity(z.PlusCombination(h, (3.0 / 40, k1), (9.0 / 40, k2)), t + (3 * h / 10));
+            var k4 = Velocity(z.PlusCombination(h, (44.0 / 45, k1), (-56.0 / 15, k2), (32.0 / 9, k3)), t + (4 * h / 5));
+            var k5 = Velocity(z.PlusCombination(h, (19372.0 / 6561, k1), (-25360.0 / 2187, k2), (64448.0 / 6561, k3), (-212.0 / 729, k4)), t + (8 * h / 9));
+            var k6 = Velocity(z.PlusCombination(h, (9017.0 / 3168, k1), (-355.0 / 33, k2), (46732.0 / 5247, k3), (49.0 / 176, k4), (-5103.0 / 18656, k5)), t + h);
+            var next = z.PlusCombination(h, (35.0 / 384, k1), (500.0 / 1113, k3), (125.0 / 192, k4), (-2187.0 / 6784, k5), (11.0 / 84, k6));
             var k7 = Velocity(next, t + h);
 
             // Fifth-order minus embedded fourth-order solution.
-            var error = h * ((71.0 / 57600 * k1) - (71.0 / 16695 * k3) + (71.0 / 1920 * k4) - (17253.0 / 339200 * k5) + (22.0 / 525 * k6) - (1.0 / 40 * k7));
-            var scale = absoluteTolerance + (relativeTolerance * maximum(z.abs(), next.abs()));
+            var error = TensorArithmetic.Combination(h, (71.0 / 57600, k1), (-71.0 / 16695, k3), (71.0 / 1920, k4), (-17253.0 / 339200, k5), (22.0 / 525, k6), (-1.0 / 40, k7));
+            var scale = maximum(z.abs(), next.abs()).Times(relativeTolerance).Plus(absoluteTolerance);
             var norm = (error / scale).square().mean().sqrt().to(ScalarType.Float64).item<double>();
             if (norm <= 1)
             {
@@ -161,18 +162,18 @@ internal static class Samplers
     private static Tensor PriorDraw(long count, int dimension, double lambda, Generator generator, ScalarType type, Device device)
     {
         using var scope = NewDisposeScope();
-        return (randn([count, dimension], dtype: type, device: device, generator: generator) * lambda).MoveToOuterDisposeScope();
+        return randn([count, dimension], dtype: type, device: device, generator: generator).Times(lambda).MoveToOuterDisposeScope();
     }
 
     /// <summary>
     /// The probability-flow velocity v(z, t) = -1/2 beta(t) [z + lambda^2 score] = -1/2 beta(t) [z - lambda eps_hat / s(t)].
     /// </summary>
     public static Tensor ProbabilityFlowVelocity(INoisePredictor predictor, VpSde sde, Tensor z, double t, double temperature, double lambda) =>
-        -0.5 * sde.Beta(t) * (z + (lambda * lambda * Score(predictor, sde, z, t, temperature, lambda)));
+        z.PlusScaled(Score(predictor, sde, z, t, temperature, lambda), lambda * lambda).Times(-0.5 * sde.Beta(t));
 
     /// <summary>score(z, t) = -eps_hat / (lambda s(t)) at continuous time t.</summary>
     private static Tensor Score(INoisePredictor predictor, VpSde sde, Tensor z, double t, double temperature, double lambda) =>
-        predictor.PredictNoise(z, DiffusionTime.Continuous(t), temperature, lambda) / (-lambda * sde.NoiseScale(t));
+        predictor.PredictNoise(z, DiffusionTime.Continuous(t), temperature, lambda).DividedBy(-lambda * sde.NoiseScale(t));
 
     /// <summary>One Langevin corrector step (Song et al. 2021) with the step size set by the signal-to-noise ratio.</summary>
     private static Tensor LangevinCorrector(INoisePredictor predictor, VpSde sde, Tensor z, double t, double temperature, double lambda, double signalToNoise, Generator generator)
@@ -186,6 +187,6 @@ internal static class Samplers
         var discreteSteps = sde.IsDiscrete ? sde.Steps : 1000;
         var alpha = 1 - (sde.Beta(t) / discreteSteps);
         var stepSize = 2 * alpha * Math.Pow(signalToNoise * noiseNorm / Math.Max(scoreNorm, 1e-12), 2);
-        return z + (stepSize * score) + (Math.Sqrt(2 * stepSize) * noise);
+        return z.PlusScaled(score, stepSize).PlusScaledInPlace(noise, Math.Sqrt(2 * stepSize));
     }
 }

@@ -67,11 +67,6 @@ internal sealed class ScoreNetwork : nn.Module
     /// <summary>Predicted noise [batch, D] for noisy latents <paramref name="z"/> [batch, D], time inputs [batch] and temperature inputs [batch].</summary>
     public Tensor forward(Tensor z, Tensor timeInput, Tensor temperatureInput) => Forward(z, Conditioning(timeInput, temperatureInput));
 
-    // TorchSharp's Tensor + Tensor makes a temporary Scalar for alpha = 1 and passes only its native handle, so the
-    // finalizer may free that Scalar while a long add on a large batch still reads it (seen as a rare "toFloat"
-    // crash deep into training). A Scalar held by a static field is never finalized.
-    private static readonly Scalar UnitAlpha = 1.0.ToScalar();
-
     /// <summary>Predicted noise [batch, D] given each hidden layer's conditioning, [batch, width] or [1, width] for all rows alike.</summary>
     public Tensor Forward(Tensor z, IReadOnlyList<Tensor> conditioning)
     {
@@ -80,7 +75,7 @@ internal sealed class ScoreNetwork : nn.Module
         {
             // addmm adds the conditioning (bias included) in the matrix product's own pass over the output.
             var next = ActivateInPlace(conditioning[k].addmm(h, layers[k].weight!.t()));
-            h = residual[k] ? next.add(h, UnitAlpha) : next;
+            h = residual[k] ? next.Plus(h) : next;
         }
 
         return output.forward(h);
@@ -94,7 +89,7 @@ internal sealed class ScoreNetwork : nn.Module
     {
         var time = TimeTerms(timeInput);
         var temperature = TemperatureTerms(temperatureInput);
-        return temperature is null ? time : time.Zip(temperature, (a, b) => a + b).ToArray();
+        return temperature is null ? time : time.Zip(temperature, (a, b) => a.Plus(b)).ToArray();
     }
 
     /// <summary>
@@ -108,7 +103,7 @@ internal sealed class ScoreNetwork : nn.Module
         var combinations = timeInputs.shape[0] * temperatureInputs.shape[0];
         return time.Select((t, k) => temperature is null
                 ? t.repeat_interleave(temperatureInputs.shape[0], dim: 0)
-                : (t.unsqueeze(1) + temperature[k].unsqueeze(0)).reshape(combinations, -1))
+                : t.unsqueeze(1).Plus(temperature[k].unsqueeze(0)).reshape(combinations, -1))
             .ToArray();
     }
 
@@ -120,7 +115,7 @@ internal sealed class ScoreNetwork : nn.Module
         for (var k = 0; k < layers.Count; k++)
         {
             var projection = timeProjections[k];
-            terms[k] = (layers[k].bias! + projection.bias!).addmm(code, projection.weight!.t());
+            terms[k] = layers[k].bias!.Plus(projection.bias!).addmm(code, projection.weight!.t());
         }
 
         return terms;

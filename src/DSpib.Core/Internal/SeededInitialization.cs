@@ -30,7 +30,7 @@ internal static class SeededInitialization
     private static void FillUniform(Tensor target, double bound, Generator generator)
     {
         using var draw = rand(target.shape, dtype: target.dtype, generator: generator);
-        using var scaled = (draw * (2 * bound)) - bound;
+        using var scaled = draw.Times(2 * bound).Minus(bound);
         target.copy_(scaled);
     }
 

@@ -1,3 +1,4 @@
+using DSpib.Internal;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -41,9 +42,9 @@ internal sealed class VampPrior : nn.Module
         var (means, logVariance) = encoder.forward(pseudoInputs);
         var components = multinomial(LogWeights().exp(), count, replacement: true, generator: generator);
         var chosenMeans = means.index_select(0, components);
-        var standardDeviation = (0.5 * (logVariance.dim() == 1 ? logVariance.expand_as(means) : logVariance)).exp().index_select(0, components);
+        var standardDeviation = (logVariance.dim() == 1 ? logVariance.expand_as(means) : logVariance).Times(0.5).exp().index_select(0, components);
         var noise = randn(chosenMeans.shape, dtype: chosenMeans.dtype, device: chosenMeans.device, generator: generator);
-        return (chosenMeans + (standardDeviation * noise)).MoveToOuterDisposeScope();
+        return chosenMeans.Plus(standardDeviation * noise).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -63,16 +64,16 @@ internal sealed class VampPrior : nn.Module
             // One variance v shared by all components and dimensions:
             // log N_k(z) = -D/2 log v - |z|^2 / 2v + z.m_k / v - |m_k|^2 / 2v.
             var inverseVariance = (-logVariance).exp();
-            var componentBias = logWeights - (0.5 * inverseVariance * means.square().sum(1));
+            var componentBias = logWeights - (inverseVariance * means.square().sum(1)).Times(0.5);
             var componentLog = addmm(componentBias.unsqueeze(0), z, means.t() * inverseVariance, beta: 1, alpha: 1);
-            var perSample = (-0.5 * z.shape[1] * logVariance) - (0.5 * inverseVariance * z.square().sum(1));
-            return componentLog.logsumexp(1) + perSample;
+            var perSample = logVariance.Times(-0.5 * z.shape[1]) - (inverseVariance * z.square().sum(1)).Times(0.5);
+            return componentLog.logsumexp(1).Plus(perSample);
         }
 
         // A variance per component and dimension, v_kd, from the input-dependent head.
         var inverse = (-logVariance).exp(); // [K, D]
-        var bias = logWeights - (0.5 * logVariance.sum(1)) - (0.5 * (means.square() * inverse).sum(1));
-        var log = addmm(bias.unsqueeze(0), z, (means * inverse).t(), beta: 1, alpha: 1) - (0.5 * z.square().matmul(inverse.t()));
+        var bias = logWeights.PlusScaled(logVariance.sum(1), -0.5).PlusScaled((means.square() * inverse).sum(1), -0.5);
+        var log = addmm(bias.unsqueeze(0), z, (means * inverse).t(), beta: 1, alpha: 1).PlusScaled(z.square().matmul(inverse.t()), -0.5);
         return log.logsumexp(1);
     }
 }

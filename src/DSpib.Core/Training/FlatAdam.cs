@@ -1,3 +1,5 @@
+using DSpib.Internal;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -65,12 +67,17 @@ internal sealed class FlatAdam : IDisposable
         }
 
         var flat = cat(gradients, 0);
-        _firstMoment.mul_(_beta1).add_(flat, alpha: 1 - _beta1);
-        _secondMoment.mul_(_beta2).addcmul_(flat, flat, value: 1 - _beta2);
+        using var beta1 = _beta1.ToScalar();
+        using var beta2 = _beta2.ToScalar();
+        using var oneMinusBeta1 = (1 - _beta1).ToScalar();
+        using var oneMinusBeta2 = (1 - _beta2).ToScalar();
+        using var epsilon = _epsilon.ToScalar();
+        _firstMoment.mul_(beta1).add_(flat, alpha: oneMinusBeta1);
+        _secondMoment.mul_(beta2).addcmul_(flat, flat, value: oneMinusBeta2);
         var biasCorrection1 = 1 - Math.Pow(_beta1, _step);
         var biasCorrection2 = 1 - Math.Pow(_beta2, _step);
-        var denominator = (_secondMoment.sqrt() / Math.Sqrt(biasCorrection2)).add_(_epsilon);
-        var update = (_firstMoment / denominator).mul_(_learningRate / biasCorrection1);
+        var denominator = _secondMoment.sqrt().DividedBy(Math.Sqrt(biasCorrection2)).add_(epsilon, TensorArithmetic.One);
+        var update = (_firstMoment / denominator).TimesInPlace(_learningRate / biasCorrection1);
 
         var pieces = update.split(_sizes, 0);
         for (var i = 0; i < _parameters.Length; i++)

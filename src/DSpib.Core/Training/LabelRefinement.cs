@@ -1,3 +1,4 @@
+using DSpib.Internal;
 using System.Globalization;
 using DSpib.Spib;
 using TorchSharp;
@@ -35,7 +36,7 @@ internal static class LabelRefinement
             var futureMeans = EncodeInChunks(network, data.Frames, data.FutureFrame);
             var relabelled = PredictInChunks(network, futureMeans);
             var counts = relabelled.bincount(data.Weight, statesBefore);
-            var survivors = counts.gt(0).nonzero().squeeze(1);
+            var survivors = counts.GreaterThan(0).nonzero().squeeze(1);
             keep = survivors.cpu().data<long>().Select(k => (int)k).ToArray();
             if (keep.Length < 2)
             {
@@ -45,8 +46,8 @@ internal static class LabelRefinement
             }
 
             // Old state index -> new compact index (-1 for dropped states, which no pair carries).
-            var remap = full(statesBefore, -1L, dtype: ScalarType.Int64, device: survivors.device);
-            remap.index_put_(arange(keep.Length, dtype: ScalarType.Int64, device: survivors.device), survivors);
+            var remap = TensorArithmetic.Filled([statesBefore], -1L, ScalarType.Int64, survivors.device);
+            remap.index_put_(TensorArithmetic.Indices(keep.Length, survivors.device), survivors);
             newLabels = remap.index_select(0, relabelled).MoveToOuterDisposeScope();
             var changed = (data.Weight * ne(relabelled, data.Labels).to(data.Weight.dtype)).sum() / data.Weight.sum();
             changedFraction = changed.to(ScalarType.Float64).item<double>();
@@ -118,17 +119,17 @@ internal static class LabelRefinement
     private static long[] NearestToCentroids(Tensor means, Tensor labels, Tensor weights, Tensor? subset, int stateCount)
     {
         using var scope = NewDisposeScope();
-        var candidates = subset ?? arange(means.shape[0], dtype: ScalarType.Int64, device: means.device);
+        var candidates = subset ?? TensorArithmetic.Indices(means.shape[0], means.device);
         var candidateMeans = means.index_select(0, candidates);
         var candidateLabels = labels.index_select(0, candidates);
         var candidateWeights = weights.index_select(0, candidates);
-        var weightSums = zeros(stateCount, dtype: means.dtype, device: means.device).index_add_(0, candidateLabels, candidateWeights, 1);
+        var weightSums = zeros(stateCount, dtype: means.dtype, device: means.device).index_add_(0, candidateLabels, candidateWeights, TensorArithmetic.One);
         var sums = zeros(stateCount, means.shape[1], dtype: means.dtype, device: means.device)
-            .index_add_(0, candidateLabels, candidateMeans * candidateWeights.unsqueeze(1), 1);
-        var centroids = sums / weightSums.clamp_min(1e-300).unsqueeze(1);
+            .index_add_(0, candidateLabels, candidateMeans * candidateWeights.unsqueeze(1), TensorArithmetic.One);
+        var centroids = sums / weightSums.AtLeast(1e-300).unsqueeze(1);
 
-        var bestDistance = full(stateCount, double.PositiveInfinity, dtype: means.dtype, device: means.device);
-        var bestIndex = full(stateCount, -1L, dtype: ScalarType.Int64, device: means.device);
+        var bestDistance = TensorArithmetic.Filled([stateCount], double.PositiveInfinity, means.dtype, means.device);
+        var bestIndex = TensorArithmetic.Filled([stateCount], -1L, ScalarType.Int64, means.device);
         var count = candidates.shape[0];
         for (long start = 0; start < count; start += Chunk)
         {
@@ -141,8 +142,8 @@ internal static class LabelRefinement
             bestIndex.copy_(where(better, candidates.narrow(0, start, length).index_select(0, argMinimum), bestIndex));
         }
 
-        var present = weightSums.gt(0);
-        bestIndex.copy_(where(present, bestIndex, full_like(bestIndex, -1L)));
+        var present = weightSums.GreaterThan(0);
+        bestIndex.copy_(where(present, bestIndex, TensorArithmetic.Filled([stateCount], -1L, ScalarType.Int64, means.device)));
         return bestIndex.cpu().data<long>().ToArray();
     }
 }

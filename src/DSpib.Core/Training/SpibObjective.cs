@@ -1,3 +1,4 @@
+using DSpib.Internal;
 using DSpib.Spib;
 using static TorchSharp.torch;
 
@@ -35,7 +36,7 @@ internal static class SpibObjective
         var prior = network.Diffusion ?? throw new InvalidOperationException("The joint objective needs a model built WithDiffusionPrior(...).");
         var (z, logQ) = SampleLatent(network, inputs, generator);
         var diffusion = prior.DenoisingLoss(z, temperatures, draws, generator, weighting);
-        return Combine(network, z, labels, weights, logQ + diffusion, diffusion, beta);
+        return Combine(network, z, labels, weights, logQ.Plus(diffusion), diffusion, beta);
     }
 
     /// <summary>One reparameterised z ~ q(z | X) per row, and log q(z | X) without the -D/2 log 2 pi that cancels.</summary>
@@ -43,13 +44,13 @@ internal static class SpibObjective
     {
         var (mean, logVariance) = network.Encoder.forward(inputs);
         var noise = randn(mean.shape, dtype: mean.dtype, device: mean.device, generator: generator);
-        var z = mean + ((0.5 * logVariance).exp() * noise);
+        var z = mean.Plus(logVariance.Times(0.5).exp() * noise);
 
         // (z - mu)^2 / sigma^2 is the noise squared. A scalar log-variance (shape [1]) is shared by all D dimensions
         // and so counted D times.
         var logQ = logVariance.dim() == 1
-            ? (-0.5 * mean.shape[1] * logVariance) - (0.5 * noise.square().sum(1))
-            : ((-0.5 * logVariance) - (0.5 * noise.square())).sum(1);
+            ? logVariance.Times(-0.5 * mean.shape[1]).PlusScaled(noise.square().sum(1), -0.5)
+            : logVariance.Times(-0.5).PlusScaled(noise.square(), -0.5).sum(1);
         return (z, logQ);
     }
 
@@ -60,6 +61,6 @@ internal static class SpibObjective
         var meanCrossEntropy = (weights * crossEntropy).sum() / weightSum;
         var meanBottleneck = (weights * bottleneck).sum() / weightSum;
         var meanDiffusion = diffusion is null ? zeros_like(weightSum) : (weights * diffusion).sum() / weightSum;
-        return new Terms(meanCrossEntropy + (beta * meanBottleneck), meanCrossEntropy, meanBottleneck, meanDiffusion, weightSum);
+        return new Terms(meanCrossEntropy.PlusScaled(meanBottleneck, beta), meanCrossEntropy, meanBottleneck, meanDiffusion, weightSum);
     }
 }

@@ -241,7 +241,7 @@ public sealed class Trainer
     {
         using var scope = NewDisposeScope();
         using var inference = inference_mode();
-        var all = arange(data.TotalFrames, dtype: ScalarType.Int64, device: tensors.Frames.device);
+        var all = TensorArithmetic.Indices(data.TotalFrames, tensors.Frames.device);
         var means = LabelRefinement.EncodeInChunks(network, tensors.Frames, all);
         var states = network.Decoder.forward(means).argmax(1);
         var counts = states.bincount(tensors.FrameWeights, network.StateCount).to(ScalarType.Float64).cpu();
@@ -445,7 +445,7 @@ public sealed class Trainer
                 optimizer.Step();
                 using (no_grad())
                 {
-                    sums.add_(terms.WeightedValues());
+                    sums.PlusInPlace(terms.WeightedValues());
                 }
             }
 
@@ -469,7 +469,7 @@ public sealed class Trainer
             {
                 using var scope = NewDisposeScope();
                 var terms = ComputeTerms(pairs.narrow(0, start, Math.Min(EvaluationBatch, count - start)));
-                sums.add_(terms.WeightedValues());
+                sums.PlusInPlace(terms.WeightedValues());
             }
 
             return LossTotals.From(sums);
