@@ -170,7 +170,8 @@ public sealed class DSpibModel : IDisposable
 
     /// <summary>
     /// Exact log-densities log p(z | T) of a D-SPIB model's diffusion prior at latent points, from the probability-flow
-    /// ODE with the exact divergence (fixed-step RK4). F(z | T) = -k_B T log p(z | T).
+    /// ODE with the exact divergence (fixed-step RK4). The free energy in k_B T units is F(z | T) = -log p(z | T)
+    /// (multiply by k_B T for energy units), as <see cref="FreeEnergySurface"/> and <see cref="FreeEnergyProfile"/> return it.
     /// </summary>
     /// <param name="latent">Points x <see cref="LatentDimension"/> latent coordinates.</param>
     /// <param name="temperature">k_B T (positive).</param>

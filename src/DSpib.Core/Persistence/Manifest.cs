@@ -107,7 +107,8 @@ internal sealed record RunDescription(
     long OptimizerSteps,
     long ElapsedTicks,
     EpochDescription[] History,
-    RefinementDescription[] Refinements);
+    RefinementDescription[] Refinements,
+    double BestDiffusion = double.NaN);
 
 internal sealed record TrainingOptionsDescription(
     int Lag,

@@ -308,8 +308,9 @@ public sealed class Trainer
         private TrainingOptions Options => _trainer.Options;
 
         /// <summary>
-        /// Trains one phase until its loss has been unchanged (within the tolerance) for more than the stage's
-        /// patience epochs after the last of its relabelling rounds, or until the epoch cap. Each phase starts with a
+        /// Trains one phase until its loss has been unchanged (within the tolerance, and in the joint phase with no new
+        /// best diffusion loss) for more than the stage's patience epochs after the last of its relabelling rounds, or
+        /// until the epoch cap. Each phase starts with a
         /// fresh optimizer over the parameters its objective trains, or continues a checkpoint's.
         /// </summary>
         public TrainingStopReason TrainPhase(int stageIndex, Stage stage, Persistence.TrainingCheckpoint? resume, CancellationToken cancellationToken)
@@ -318,12 +319,13 @@ public sealed class Trainer
             RebuildOptimizer();
             var unchanged = 0;
             var previousLoss = double.NaN;
+            var bestDiffusion = double.NaN;
             var round = 0;
             var epochs = 0;
             if (resume is not null)
             {
                 resume.RestoreOptimizer(_optimizer!);
-                (epochs, round, unchanged, previousLoss) = (resume.Run.PhaseEpochs, resume.Run.Round, resume.Run.Unchanged, resume.Run.PreviousLoss);
+                (epochs, round, unchanged, previousLoss, bestDiffusion) = (resume.Run.PhaseEpochs, resume.Run.Round, resume.Run.Unchanged, resume.Run.PreviousLoss, resume.Run.BestDiffusion);
             }
 
             try
@@ -342,7 +344,16 @@ public sealed class Trainer
                     TrainingLog.Epoch(_trainer._logger, summary.Epoch, summary.TrainLoss, summary.TestLoss, summary.StateCount);
                     _progress?.Report(summary);
 
-                    unchanged = Math.Abs(train.Loss - previousLoss) < Options.Tolerance ? unchanged + 1 : 0;
+                    // In the joint phase the diffusion term enters the loss scaled by beta (1e-5 in the reference), so a
+                    // steady loss says only that the cross-entropy has settled. The prior must also have stopped
+                    // improving: an epoch that lowers the best diffusion loss by more than the tolerance is a change.
+                    var priorImproved = _phase == TrainingPhase.Joint && !(train.Diffusion >= bestDiffusion - Options.Tolerance);
+                    if (priorImproved)
+                    {
+                        bestDiffusion = train.Diffusion;
+                    }
+
+                    unchanged = Math.Abs(train.Loss - previousLoss) < Options.Tolerance && !priorImproved ? unchanged + 1 : 0;
                     previousLoss = train.Loss;
                     if (unchanged > stage.Patience)
                     {
@@ -357,7 +368,7 @@ public sealed class Trainer
                         previousLoss = double.NaN;
                     }
 
-                    WriteCheckpointIfDue(stageIndex, epochs, round, unchanged, previousLoss);
+                    WriteCheckpointIfDue(stageIndex, epochs, round, unchanged, previousLoss, bestDiffusion);
                 }
 
                 TrainingLog.EpochLimitReached(_trainer._logger, Options.MaxEpochs);
@@ -389,7 +400,7 @@ public sealed class Trainer
         /// At the end of an epoch everything the next one depends on is in the checkpoint, including both generators'
         /// states, so resuming from it continues the same sequence of batches and noise draws.
         /// </summary>
-        private void WriteCheckpointIfDue(int stageIndex, int epochs, int round, int unchanged, double previousLoss)
+        private void WriteCheckpointIfDue(int stageIndex, int epochs, int round, int unchanged, double previousLoss, double bestDiffusion)
         {
             if (_checkpoints is not { } target || History.Count % target.Options.EveryEpochs != 0)
             {
@@ -409,7 +420,8 @@ public sealed class Trainer
                 _optimizer!.State.Steps,
                 Elapsed.Ticks,
                 History.Select(Persistence.TrainingCheckpoint.Describe).ToArray(),
-                Refinements.Select(Persistence.ModelFile.ToDescription).ToArray());
+                Refinements.Select(Persistence.ModelFile.ToDescription).ToArray(),
+                bestDiffusion);
             Persistence.TrainingCheckpoint.Write(target.Options.Path, target.Configuration, _network, state, _optimizer, _initGenerator, _generator, _data.Labels);
             TrainingLog.CheckpointWritten(_trainer._logger, target.Options.Path, History.Count);
         }

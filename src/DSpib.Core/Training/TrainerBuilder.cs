@@ -72,7 +72,12 @@ public sealed class TrainerBuilder
     }
 
     /// <summary>The joint D-SPIB phase of models with a diffusion prior (reference: patience 150, 16 noise draws).</summary>
-    /// <param name="patience">Stop after more than this many epochs whose mean training loss moved by less than the tolerance.</param>
+    /// <param name="patience">
+    /// Stop after more than this many epochs in a row whose mean training loss moved by less than the tolerance and
+    /// whose diffusion loss did not beat the best so far by more than the tolerance (the diffusion term enters the
+    /// loss scaled by beta, so the loss alone would stop as soon as the cross-entropy settles, with the prior still
+    /// learning).
+    /// </param>
     /// <param name="noiseDraws">Noise draws (t, eps) per latent sample in the diffusion term.</param>
     /// <param name="weighting">Uniform times (the reference) or likelihood-weighted, importance-sampled times.</param>
     public TrainerBuilder WithJointTraining(int patience = 150, int noiseDraws = 16, Diffusion.DiffusionWeighting weighting = Diffusion.DiffusionWeighting.Unweighted)

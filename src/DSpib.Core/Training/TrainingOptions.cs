@@ -12,7 +12,10 @@ namespace DSpib.Training;
 /// <param name="TrainFraction">Fraction of pairs used for training.</param>
 /// <param name="TestFraction">Fraction of pairs used to monitor the loss; the rest is held out for validation.</param>
 /// <param name="Seed">Seed of the split, the batch order and the latent noise.</param>
-/// <param name="JointPatience">The joint D-SPIB phase stops after more than this many unchanged epochs in a row.</param>
+/// <param name="JointPatience">
+/// The joint D-SPIB phase stops after more than this many unchanged epochs in a row: the loss steady within the
+/// tolerance and the diffusion loss no more than the tolerance below its best so far.
+/// </param>
 /// <param name="NoiseDraws">Noise draws (t, eps) per latent sample in the diffusion term (M).</param>
 /// <param name="Weighting">How the diffusion term weights times: uniform (the reference) or likelihood-weighted.</param>
 /// <param name="Schedule">How a model with a diffusion prior is trained.</param>
