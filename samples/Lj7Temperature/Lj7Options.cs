@@ -40,11 +40,11 @@ internal sealed record Lj7Options
 
     public int MaxEpochs { get; init; } = 1000;
 
-    /// <summary>lambda(T): <c>linear</c> (T / T_ref, the reference) or <c>sqrt</c>.</summary>
-    public string Law { get; init; } = "linear";
+    /// <summary>lambda(T): <c>sqrt</c> (sqrt(T / T_ref), the library's default) or <c>linear</c> (T / T_ref, the reference).</summary>
+    public string Law { get; init; } = "sqrt";
 
     /// <summary><c>reference</c> (Fourier features of lambda at scale 100) or <c>smooth</c> (Fourier features of log T at scale 0.1).</summary>
-    public string Embedding { get; init; } = "reference";
+    public string Embedding { get; init; } = "smooth";
 
     /// <summary><c>unweighted</c> (the reference) or <c>likelihood</c>.</summary>
     public string Weighting { get; init; } = "unweighted";
@@ -88,8 +88,8 @@ internal sealed record Lj7Options
           --joint-patience N          D-SPIB phase patience (150)
           --draws N                   noise draws per latent sample (16)
           --max-epochs N              epoch cap per phase (1000)
-          --law linear|sqrt           temperature law of the noise scale (linear)
-          --embedding reference|smooth  temperature embedding (reference)
+          --law sqrt|linear           temperature law of the noise scale (sqrt; linear is the reference)
+          --embedding smooth|reference  temperature embedding (smooth; reference is Fourier scale 100 of lambda)
           --weighting unweighted|likelihood  diffusion loss weighting (unweighted)
           --samples N                 generated latent samples per temperature (20000)
           --ode-steps N               RK4 steps of the exact free energy (100)

@@ -95,9 +95,7 @@ internal static class Lj7Run
     internal static DSpibModel BuildModel(Lj7Options options)
     {
         var law = options.Law == "sqrt" ? TemperatureLaw.SquareRoot : TemperatureLaw.Linear;
-        var embedding = options.Embedding == "smooth"
-            ? TemperatureEmbedding.Fourier(16, scale: 0.1).OfLogTemperature()
-            : TemperatureEmbedding.Fourier(16, scale: 100).OfLambda();
+        var embedding = options.Embedding == "smooth" ? TemperatureEmbedding.Smooth() : TemperatureEmbedding.Reference();
         return DSpibModel.Create()
             .WithInputDimension(7).WithLatentDimension(2).WithLinearEncoder().WithDecoder(16, 16)
             .WithDiffusionPrior(

@@ -46,7 +46,10 @@ public sealed record ScoreNet
     public int Seed { get; }
 }
 
-/// <summary>Fluent builder of a <see cref="ScoreNet"/>; starts from the reference settings.</summary>
+/// <summary>
+/// Fluent builder of a <see cref="ScoreNet"/>; starts from the reference architecture with the smooth temperature
+/// embedding (<see cref="TemperatureEmbedding.Smooth"/>), and <see cref="Reference"/> gives the reference's embedding too.
+/// </summary>
 public sealed class ScoreNetBuilder
 {
     private int[] _hidden = [16, 64, 64, 64, 64, 16];
@@ -54,7 +57,7 @@ public sealed class ScoreNetBuilder
     private bool _residual = true;
     private int _timeDimension = 16;
     private double _timeScale = 100;
-    private TemperatureEmbedding _temperature = TemperatureEmbedding.Fourier(16, scale: 100).OfLambda();
+    private TemperatureEmbedding _temperature = TemperatureEmbedding.Smooth();
     private int _seed;
 
     internal ScoreNetBuilder()
@@ -72,7 +75,7 @@ public sealed class ScoreNetBuilder
         _residual = true;
         _timeDimension = 16;
         _timeScale = 100;
-        _temperature = TemperatureEmbedding.Fourier(16, scale: 100).OfLambda();
+        _temperature = TemperatureEmbedding.Reference();
         return this;
     }
 

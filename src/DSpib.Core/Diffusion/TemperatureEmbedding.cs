@@ -53,6 +53,15 @@ public sealed record TemperatureEmbedding
         Activation = activation;
     }
 
+    /// <summary>
+    /// The library's default: Fourier features of width 16 and scale 0.1 of log(k_B T), then Linear and ReLU. Smooth in
+    /// temperature, so the network interpolates between training temperatures (docs/results.md, LJ7).
+    /// </summary>
+    public static TemperatureEmbedding Smooth() => Fourier(16, scale: 0.1).OfLogTemperature();
+
+    /// <summary>The reference implementation's: Fourier features of width 16 and scale 100 of lambda(T), then Linear and ReLU.</summary>
+    public static TemperatureEmbedding Reference() => Fourier(16, scale: 100).OfLambda();
+
     /// <summary>No temperature embedding.</summary>
     public static TemperatureEmbedding None { get; } = new(TemperatureEmbeddingKind.None, 0, 0, TemperatureInput.Lambda, 0, Activation.ReLU);
 
@@ -76,9 +85,9 @@ public sealed record TemperatureEmbedding
 
     /// <summary>Gaussian random Fourier features of the temperature input, then Linear(dimension, dimension) and an activation.</summary>
     /// <param name="dimension">Embedding width, even and at least 2 (reference 16).</param>
-    /// <param name="scale">Standard deviation of the frequencies (reference 100).</param>
+    /// <param name="scale">Standard deviation of the frequencies (0.1 smooth, the default; the reference's 100).</param>
     /// <param name="seed">Seed of the frequencies.</param>
-    public static TemperatureEmbedding Fourier(int dimension = 16, double scale = 1.0, int seed = 0)
+    public static TemperatureEmbedding Fourier(int dimension = 16, double scale = 0.1, int seed = 0)
     {
         if (dimension < 2 || dimension % 2 != 0)
         {

@@ -9,7 +9,7 @@ public sealed class VpSdeBuilder
     private int _steps;
     private double _betaStart = double.NaN;
     private double _betaEnd = double.NaN;
-    private TemperatureLaw _law = TemperatureLaw.Linear;
+    private TemperatureLaw _law = TemperatureLaw.SquareRoot;
     private double? _referenceTemperature;
 
     internal VpSdeBuilder()
@@ -63,7 +63,16 @@ public sealed class VpSdeBuilder
         return this;
     }
 
-    /// <summary>The law lambda(T) of the noise scale (default <see cref="TemperatureLaw.Linear"/>, the reference's).</summary>
+    /// <summary>
+    /// The reference implementation's SDE: the discrete form with 100 steps, beta from 1e-4 to 0.2, and the linear
+    /// temperature law lambda = T / T_ref.
+    /// </summary>
+    public VpSdeBuilder Reference() => Discrete(100, 1e-4, 0.2).WithTemperatureLaw(TemperatureLaw.Linear);
+
+    /// <summary>
+    /// The law lambda(T) of the noise scale (default <see cref="TemperatureLaw.SquareRoot"/>, which transferred best
+    /// between temperatures on LJ7, docs/results.md; the reference's is <see cref="TemperatureLaw.Linear"/>).
+    /// </summary>
     /// <param name="law">The law.</param>
     public VpSdeBuilder WithTemperatureLaw(TemperatureLaw law)
     {

@@ -25,6 +25,18 @@ public class ScoreNetTests
     }
 
     [Fact]
+    public void Default_IsTheReferenceArchitectureWithTheSmoothTemperatureEmbedding()
+    {
+        var architecture = ScoreNet.Create().Build();
+
+        architecture.HiddenLayers.Should().Equal(ScoreNet.Create().Reference().Build().HiddenLayers);
+        architecture.TemperatureEmbedding.Should().Be(TemperatureEmbedding.Smooth());
+        architecture.TemperatureEmbedding.Input.Should().Be(TemperatureInput.LogTemperature);
+        architecture.TemperatureEmbedding.Scale.Should().Be(0.1);
+        ScoreNet.Create().Reference().Build().TemperatureEmbedding.Should().Be(TemperatureEmbedding.Reference());
+    }
+
+    [Fact]
     public void Forward_PredictsOneNoiseVectorPerSample_Deterministically()
     {
         var architecture = ScoreNet.Create().Reference().Build();

@@ -101,7 +101,20 @@ public class TemperatureLawTests
         var withoutReference = VpSde.Create().Build();
 
         withReference.Lambda(2.0, fallbackReference: 0.1).Should().BeApproximately(2, 1e-15);
-        withoutReference.Lambda(0.5, fallbackReference: 0.2).Should().BeApproximately(2.5, 1e-15);
+        withoutReference.Lambda(0.5, fallbackReference: 0.2).Should().BeApproximately(Math.Sqrt(2.5), 1e-15, "the default law is the square root");
+    }
+
+    [Fact]
+    public void Reference_IsTheDiscreteFormWithTheLinearLaw()
+    {
+        var reference = VpSde.Create().Reference().Build();
+
+        reference.IsDiscrete.Should().BeTrue();
+        reference.Steps.Should().Be(100);
+        reference.DiscreteBeta(0).Should().BeApproximately(1e-4, 1e-15);
+        reference.DiscreteBeta(99).Should().BeApproximately(0.2, 1e-15);
+        reference.TemperatureLaw.Should().BeSameAs(TemperatureLaw.Linear);
+        reference.Lambda(0.5, fallbackReference: 0.2).Should().BeApproximately(2.5, 1e-15);
     }
 
     [Fact]
