@@ -310,8 +310,8 @@ public sealed class Trainer
         /// <summary>
         /// Trains one phase until its loss has been unchanged (within the tolerance, and in the joint phase with no new
         /// best diffusion loss) for more than the stage's patience epochs after the last of its relabelling rounds, or
-        /// until the epoch cap. Each phase starts with a
-        /// fresh optimizer over the parameters its objective trains, or continues a checkpoint's.
+        /// until the epoch cap. Each phase starts with a fresh optimizer over the parameters its objective trains, or
+        /// continues a checkpoint's.
         /// </summary>
         public TrainingStopReason TrainPhase(int stageIndex, Stage stage, Persistence.TrainingCheckpoint? resume, CancellationToken cancellationToken)
         {
