@@ -19,7 +19,10 @@ public class DSpibEndToEndTests
     {
         var data = ThreeHoleData.Simulate(walkers: 10, frames: 15_000, seed: 42);
         var labels = InitialLabels.KMeans(data, 100, seed: 42);
-        Trainer NewTrainer() => Trainer.Create().WithLag(25).WithBeta(1e-2).WithJointTraining(patience: 5, noiseDraws: 4).WithMaxEpochs(400).WithSeed(42).Build();
+        // Tolerance 5e-3 (as the three-hole sample): with 1e-3 the joint phase keeps finding new best diffusion losses
+        // for hundreds of epochs on this data, which a test cannot afford.
+        Trainer NewTrainer() => Trainer.Create().WithLag(25).WithBeta(1e-2).WithRefinement(10, 5, 5e-3).WithJointTraining(patience: 5, noiseDraws: 4)
+            .WithMaxEpochs(400).WithSeed(42).Build();
 
         using var spib = DSpibModel.Create().WithInputDimension(2).AsSpibBaseline().WithSeed(42).Build();
         var spibReport = NewTrainer().Fit(spib, data, labels);
