@@ -19,9 +19,6 @@ internal static class TensorArithmetic
     /// <summary>The integer 1, a valid alpha for floating-point and integer tensors alike; held for the process's life.</summary>
     public static readonly Scalar One = 1.ToScalar();
 
-    /// <summary>The integer 0; held for the process's life.</summary>
-    public static readonly Scalar Zero = 0.ToScalar();
-
     /// <summary>a + b.</summary>
     public static Tensor Plus(this Tensor a, Tensor b) => a.add(b, One);
 
