@@ -70,6 +70,9 @@ internal sealed record Lj7Options
 
     public string Output { get; init; } = Path.Combine("out", "lj7-temperature");
 
+    /// <summary>A model saved by an earlier run, evaluated instead of training a new one; empty to train.</summary>
+    public string Model { get; init; } = "";
+
     public static string Usage => """
         usage: dotnet run -c Release --project samples/Lj7Temperature -- [options]
           --train-temperatures LIST   k_B T values trained on (0.2,0.5)
@@ -96,6 +99,8 @@ internal sealed record Lj7Options
           --seed N                    seed of simulation, clustering and training (42)
           --threads N                 libtorch threads (1: faster than 2 for these small networks)
           --output DIR                output folder (out/lj7-temperature)
+          --model FILE                evaluate this saved model (an earlier run's model.dspib) instead of
+                                      training; pass the simulation options and seed of that run
         """;
 
     /// <summary>Parses the command line; throws <see cref="ArgumentException"/> naming a bad option.</summary>
@@ -129,8 +134,14 @@ internal sealed record Lj7Options
             Seed = line.WholeNumber("--seed", defaults.Seed, minimum: 0),
             Threads = line.WholeNumber("--threads", defaults.Threads),
             Output = line.Text("--output", defaults.Output),
+            Model = line.Text("--model", defaults.Model),
         };
         line.EnsureAllUsed();
+        if (options.Model.Length > 0 && !File.Exists(options.Model))
+        {
+            throw new ArgumentException($"--model: the file '{options.Model}' does not exist; pass the model.dspib of an earlier run, or leave --model out to train.\n{Usage}");
+        }
+
         var missing = options.TrainingTemperatures.Where(t => !options.EvaluationTemperatures.Contains(t)).ToArray();
         if (missing.Length > 0)
         {

@@ -15,6 +15,9 @@ namespace DSpib.Samples.Lj7Temperature;
 /// </summary>
 internal static class Lj7Run
 {
+    /// <summary>The trained model's file in the output folder.</summary>
+    public const string ModelFileName = "model.dspib";
+
     public static Lj7Summary Execute(Lj7Options options, TextWriter log, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(options.Output);
@@ -29,22 +32,8 @@ internal static class Lj7Run
         }
 
         var simulationSeconds = stopwatch.Elapsed.TotalSeconds;
-        var training = options.TrainingTemperatures.Select(t => simulations[t]).ToArray();
-        var descriptors = Collect(training, d => d.Coordination);
-        var orderParameters = Collect(training, d => d.Moments);
-        log.WriteLine($"Clustering {orderParameters.TotalFrames:N0} training frames into {options.Clusters} initial states (k-means on mu2, mu3)...");
-        var labels = InitialLabels.KMeans(orderParameters, options.Clusters, options.Seed);
-
-        using var model = BuildModel(options);
-        var trainer = Trainer.Create()
-            .WithLag(options.Lag).WithBatchSize(options.BatchSize).WithLearningRate(options.LearningRate).WithBeta(options.Beta)
-            .WithRefinement(options.Refinements, options.Patience)
-            .WithJointTraining(options.JointPatience, options.NoiseDraws, options.Weighting == "likelihood" ? DiffusionWeighting.Likelihood : DiffusionWeighting.Unweighted)
-            .WithMaxEpochs(options.MaxEpochs).WithSeed(options.Seed)
-            .Build();
-        log.WriteLine($"Training D-SPIB on {descriptors.TotalFrames:N0} frames (lag {options.Lag}, beta {options.Beta}, law {options.Law}, embedding {options.Embedding}, weighting {options.Weighting})...");
-        var report = trainer.Fit(model, descriptors, labels, new EpochPrinter(log, "D-SPIB", every: 10), cancellationToken);
-        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {report.StateCount} states after {report.History.Count} epochs ({report.StopReason}) in {report.Elapsed.TotalSeconds:F0} s"));
+        var (model, training) = options.Model.Length > 0 ? LoadModel(options, log) : Train(options, simulations, log, cancellationToken);
+        using var disposeModel = model;
 
         var evaluation = Stopwatch.StartNew();
         var encoded = simulations.ToDictionary(p => p.Key, p => p.Value.Coordination.Select(model.Encode).ToArray());
@@ -58,7 +47,7 @@ internal static class Lj7Run
             cancellationToken.ThrowIfCancellationRequested();
             var result = Evaluate(model, options, temperature, encoded[temperature], simulations[temperature], grid, marginal, range, options.Seed + 1000 + index);
             results[Lj7Summary.Key(temperature)] = result;
-            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  k_B T = {temperature}: F RMSE {result.FreeEnergyRmse:F3}, KL {result.SymmetrizedKl:F3} (floor {result.KlFloor:F3}), exact vs sampled {result.ExactVersusSampledRmse:F3}"));
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  k_B T = {temperature}: F RMSE {result.FreeEnergyRmse:F3}, KL {result.SymmetrizedKl:F3} (floor {result.KlFloor:F3}), exact vs sampled {result.ExactVersusSampledRmse:F3}, exact vs ODE samples {result.ExactVersusFlowSamplesRmse:F3}"));
         }
 
         var (low, high) = (options.TrainingTemperatures.Min(), options.TrainingTemperatures.Max());
@@ -67,15 +56,7 @@ internal static class Lj7Run
 
         var summary = new Lj7Summary(
             options,
-            new TrainingSummary(
-                report.StateCount,
-                report.History.Count,
-                report.History.Count(h => h.Phase == TrainingPhase.Spib),
-                report.History.Count(h => h.Phase == TrainingPhase.Joint),
-                report.StopReason.ToString(),
-                report.Elapsed.TotalSeconds,
-                report.StatePopulations,
-                report.Refinements),
+            training,
             results,
             MeanRmse(t => t > low && t < high),
             MeanRmse(t => t < low || t > high),
@@ -86,6 +67,55 @@ internal static class Lj7Run
         ProfilePlot.Write(Path.Combine(options.Output, "exact-free-energy-profiles.png"), summary, exact: true);
         ResultFiles.WriteJson(Path.Combine(options.Output, "summary.json"), summary);
         return summary;
+    }
+
+    /// <summary>Clusters the training temperatures' frames into initial states, trains D-SPIB on them and saves it.</summary>
+    private static (DSpibModel Model, TrainingSummary Training) Train(Lj7Options options, Dictionary<double, Lj7Dataset> simulations, TextWriter log, CancellationToken cancellationToken)
+    {
+        var training = options.TrainingTemperatures.Select(t => simulations[t]).ToArray();
+        var descriptors = Collect(training, d => d.Coordination);
+        var orderParameters = Collect(training, d => d.Moments);
+        log.WriteLine($"Clustering {orderParameters.TotalFrames:N0} training frames into {options.Clusters} initial states (k-means on mu2, mu3)...");
+        var labels = InitialLabels.KMeans(orderParameters, options.Clusters, options.Seed);
+
+        var model = BuildModel(options);
+        try
+        {
+            var trainer = Trainer.Create()
+                .WithLag(options.Lag).WithBatchSize(options.BatchSize).WithLearningRate(options.LearningRate).WithBeta(options.Beta)
+                .WithRefinement(options.Refinements, options.Patience)
+                .WithJointTraining(options.JointPatience, options.NoiseDraws, options.Weighting == "likelihood" ? DiffusionWeighting.Likelihood : DiffusionWeighting.Unweighted)
+                .WithMaxEpochs(options.MaxEpochs).WithSeed(options.Seed)
+                .Build();
+            log.WriteLine($"Training D-SPIB on {descriptors.TotalFrames:N0} frames (lag {options.Lag}, beta {options.Beta}, law {options.Law}, embedding {options.Embedding}, weighting {options.Weighting})...");
+            var report = trainer.Fit(model, descriptors, labels, new EpochPrinter(log, "D-SPIB", every: 10), cancellationToken);
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {report.StateCount} states after {report.History.Count} epochs ({report.StopReason}) in {report.Elapsed.TotalSeconds:F0} s"));
+
+            // The trained model is kept beside the results, so that they can be examined again (--model) without training.
+            model.Save(Path.Combine(options.Output, ModelFileName));
+            return (model, new TrainingSummary(
+                report.StateCount,
+                report.History.Count,
+                report.History.Count(h => h.Phase == TrainingPhase.Spib),
+                report.History.Count(h => h.Phase == TrainingPhase.Joint),
+                report.StopReason.ToString(),
+                report.Elapsed.TotalSeconds,
+                report.StatePopulations,
+                report.Refinements));
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A model saved by an earlier run; its training is described by what the file keeps (no epochs run here).</summary>
+    private static (DSpibModel Model, TrainingSummary Training) LoadModel(Lj7Options options, TextWriter log)
+    {
+        var model = DSpibModel.Load(options.Model, DeviceBackend.Cpu(options.Threads));
+        log.WriteLine($"Evaluating the saved model {options.Model} ({model.StateCount} states); no training.");
+        return (model, new TrainingSummary(model.StateCount, 0, 0, 0, "Loaded", 0, model.StatePopulations, model.Refinements));
     }
 
     /// <summary>
@@ -125,6 +155,12 @@ internal static class Lj7Run
 
         var exact = model.FreeEnergyProfile(0, grid, temperature, marginal, options.OdeSteps);
         var smoothedExact = exact.Smoothed(options.Bandwidth);
+
+        // The exact density is that of the probability-flow ODE's samples, not the ancestral sampler's: the two
+        // processes agree only as far as the learned score is a true score. Samples of the ODE itself check the exact
+        // computation; the generated (ancestral) profile measures the gap between the processes.
+        var flowSamples = model.Sample(options.GeneratedSamples, temperature, seed + 500, DiffusionSampler.ProbabilityFlow, options.OdeSteps);
+        var flowProfile = FreeEnergyProfile.FromKde(Column(flowSamples, 0), options.Bandwidth, grid.Length, min, max);
         return new TemperatureResult(
             options.TrainingTemperatures.Contains(temperature),
             simulation.Simulation.MeanKineticTemperature,
@@ -132,6 +168,7 @@ internal static class Lj7Run
             kl,
             floor,
             smoothedExact.Rmse(generatedProfile),
+            smoothedExact.Rmse(flowProfile),
             smoothedExact.Rmse(mdProfile),
             grid,
             mdProfile.FreeEnergy.ToArray(),

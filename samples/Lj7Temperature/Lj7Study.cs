@@ -47,7 +47,8 @@ internal static class Lj7Study
                 Spread.Of(runs.Select(r => r.Temperatures[t].FreeEnergyRmse)),
                 Spread.Of(runs.Select(r => r.Temperatures[t].SymmetrizedKl)),
                 Spread.Of(runs.Select(r => r.Temperatures[t].KlFloor)),
-                Spread.Of(runs.Select(r => r.Temperatures[t].ExactVersusSampledRmse))),
+                Spread.Of(runs.Select(r => r.Temperatures[t].ExactVersusSampledRmse)),
+                Spread.Of(runs.Select(r => r.Temperatures[t].ExactVersusFlowSamplesRmse))),
             StringComparer.Ordinal);
         return new ConfigurationResult(
             name,
@@ -94,6 +95,14 @@ internal static class Lj7Study
             text.AppendLine($"| {c.Name} | {string.Join(" | ", temperatures.Select(t => c.Temperatures[t].ExactVersusSampledRmse.ToString()))} |");
         }
 
+        text.AppendLine();
+        text.AppendLine($"| configuration | {string.Join(" | ", temperatures.Select(t => $"exact vs ODE samples at {t}"))} |");
+        text.AppendLine($"| --- | {string.Join(" | ", temperatures.Select(_ => "---"))} |");
+        foreach (var c in result.Configurations)
+        {
+            text.AppendLine($"| {c.Name} | {string.Join(" | ", temperatures.Select(t => c.Temperatures[t].ExactVersusFlowSamplesRmse.ToString()))} |");
+        }
+
         return text.ToString();
     }
 }
@@ -112,7 +121,7 @@ internal sealed record ConfigurationResult(
     IReadOnlyDictionary<string, TemperatureStatistics> Temperatures);
 
 /// <summary>One temperature's figures over the seeds of a configuration.</summary>
-internal sealed record TemperatureStatistics(bool Trained, Spread FreeEnergyRmse, Spread SymmetrizedKl, Spread KlFloor, Spread ExactVersusSampledRmse);
+internal sealed record TemperatureStatistics(bool Trained, Spread FreeEnergyRmse, Spread SymmetrizedKl, Spread KlFloor, Spread ExactVersusSampledRmse, Spread ExactVersusFlowSamplesRmse);
 
 /// <summary>Mean, sample standard deviation, smallest and largest of a few values.</summary>
 internal sealed record Spread(double Mean, double StandardDeviation, double Min, double Max)

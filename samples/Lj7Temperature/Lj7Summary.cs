@@ -21,10 +21,10 @@ internal sealed record Lj7Summary(
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"D-SPIB on LJ7, trained at k_B T = {string.Join(", ", Settings.TrainingTemperatures.Select(Key))}: {Training.StateCount} states, {Training.Epochs} epochs in {Training.Seconds:F0} s");
-        text.AppendLine(" k_B T  trained   F RMSE (F_MD < 3)   2-D KL   KL floor   exact vs sampled F   kinetic T");
+        text.AppendLine(" k_B T  trained   F RMSE (F_MD < 3)   2-D KL   KL floor   exact vs sampled F   exact vs ODE samples   kinetic T");
         foreach (var (key, result) in Temperatures)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $" {key,5}  {(result.Trained ? "yes" : "no"),7}   {result.FreeEnergyRmse,17:F3}   {result.SymmetrizedKl,6:F3}   {result.KlFloor,8:F3}   {result.ExactVersusSampledRmse,18:F3}   {result.KineticTemperature,9:F3}");
+            text.AppendLine(CultureInfo.InvariantCulture, $" {key,5}  {(result.Trained ? "yes" : "no"),7}   {result.FreeEnergyRmse,17:F3}   {result.SymmetrizedKl,6:F3}   {result.KlFloor,8:F3}   {result.ExactVersusSampledRmse,18:F3}   {result.ExactVersusFlowSamplesRmse,20:F3}   {result.KineticTemperature,9:F3}");
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"mean F RMSE at unseen temperatures inside the training range {InterpolationRmse:F3}, outside it {ExtrapolationRmse:F3} (k_B T)");
@@ -42,6 +42,7 @@ internal sealed record TrainingSummary(int StateCount, int Epochs, int SpibEpoch
 /// <param name="SymmetrizedKl">Symmetrised 2-D histogram KL of generated samples against encoded MD frames.</param>
 /// <param name="KlFloor">The same KL between two disjoint sets of MD walkers with the same sample sizes and grid.</param>
 /// <param name="ExactVersusSampledRmse">RMSE of the exact F(z_1), smoothed with the KDE's kernel, against the generated KDE profile where that is below 3 k_B T.</param>
+/// <param name="ExactVersusFlowSamplesRmse">The same against a KDE profile of as many probability-flow ODE samples (RK4, the exact free energy's step count): the process whose density the exact free energy is.</param>
 /// <param name="ExactVersusMdRmse">RMSE of the exact F(z_1), smoothed with the KDE's kernel, against MD's where F_MD is below 3 k_B T.</param>
 /// <param name="Grid">The z_1 grid of the profiles.</param>
 /// <param name="MdFreeEnergy">F(z_1) of the encoded MD frames (KDE).</param>
@@ -54,6 +55,7 @@ internal sealed record TemperatureResult(
     double SymmetrizedKl,
     double KlFloor,
     double ExactVersusSampledRmse,
+    double ExactVersusFlowSamplesRmse,
     double ExactVersusMdRmse,
     IReadOnlyList<double> Grid,
     IReadOnlyList<double> MdFreeEnergy,

@@ -34,6 +34,17 @@ public sealed class Lj7TemperatureSampleTests : IDisposable
         summary.Training.JointEpochs.Should().BeGreaterThan(0);
         File.Exists(Path.Combine(_output, "free-energy-profiles.png")).Should().BeTrue();
         File.Exists(Path.Combine(_output, "exact-free-energy-profiles.png")).Should().BeTrue();
+        // The saved model evaluated again without training gives the same figures: it is the trained model, and the
+        // evaluation is seeded.
+        var again = Lj7Run.Execute(options with { Model = Path.Combine(_output, Lj7Run.ModelFileName), Output = Path.Combine(_output, "again") }, TextWriter.Null, CancellationToken.None);
+        again.Training.StopReason.Should().Be("Loaded");
+        again.Training.StateCount.Should().Be(summary.Training.StateCount);
+        foreach (var (key, result) in summary.Temperatures)
+        {
+            again.Temperatures[key].FreeEnergyRmse.Should().Be(result.FreeEnergyRmse, $"k_B T = {key}");
+            again.Temperatures[key].ExactVersusFlowSamplesRmse.Should().Be(result.ExactVersusFlowSamplesRmse, $"k_B T = {key}");
+        }
+
 
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(_output, "summary.json")));
         var root = json.RootElement;
@@ -43,7 +54,7 @@ public sealed class Lj7TemperatureSampleTests : IDisposable
         foreach (var temperature in root.GetProperty("temperatures").EnumerateObject())
         {
             var result = temperature.Value;
-            foreach (var name in new[] { "freeEnergyRmse", "symmetrizedKl", "klFloor", "exactVersusSampledRmse", "exactVersusMdRmse", "kineticTemperature" })
+            foreach (var name in new[] { "freeEnergyRmse", "symmetrizedKl", "klFloor", "exactVersusSampledRmse", "exactVersusFlowSamplesRmse", "exactVersusMdRmse", "kineticTemperature" })
             {
                 result.GetProperty(name).GetDouble().Should().BeGreaterThanOrEqualTo(0, $"{name} at k_B T = {temperature.Name}");
             }
@@ -59,6 +70,14 @@ public sealed class Lj7TemperatureSampleTests : IDisposable
         var parse = () => Lj7Options.Parse(["--train-temperatures", "0.2,0.45", "--temperatures", "0.2,0.3"]);
 
         parse.Should().Throw<ArgumentException>().WithMessage("*add 0.45 to --temperatures*");
+    }
+
+    [Fact]
+    public void Parse_AModelFileThatDoesNotExist_SaysWhatToPass()
+    {
+        var parse = () => Lj7Options.Parse(["--model", Path.Combine(_output, "missing.dspib")]);
+
+        parse.Should().Throw<ArgumentException>().WithMessage("--model*does not exist*model.dspib of an earlier run*");
     }
 
     [Fact]
