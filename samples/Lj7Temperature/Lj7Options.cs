@@ -40,6 +40,9 @@ internal sealed record Lj7Options
 
     public int MaxEpochs { get; init; } = 1000;
 
+    /// <summary>Decay of the moving average of the score network's weights over the joint phase (0: off).</summary>
+    public double ScoreAveraging { get; init; }
+
     /// <summary>lambda(T): <c>sqrt</c> (sqrt(T / T_ref), the library's default) or <c>linear</c> (T / T_ref, the reference).</summary>
     public string Law { get; init; } = "sqrt";
 
@@ -91,6 +94,7 @@ internal sealed record Lj7Options
           --joint-patience N          D-SPIB phase patience (150)
           --draws N                   noise draws per latent sample (16)
           --max-epochs N              epoch cap per phase (1000)
+          --score-averaging X         decay of the score network's weight average over the joint phase (0: off)
           --law sqrt|linear           temperature law of the noise scale (sqrt; linear is the reference)
           --embedding smooth|reference  temperature embedding (smooth; reference is Fourier scale 100 of lambda)
           --weighting unweighted|likelihood  diffusion loss weighting (unweighted)
@@ -126,6 +130,7 @@ internal sealed record Lj7Options
             JointPatience = line.WholeNumber("--joint-patience", defaults.JointPatience, minimum: 0),
             NoiseDraws = line.WholeNumber("--draws", defaults.NoiseDraws),
             MaxEpochs = line.WholeNumber("--max-epochs", defaults.MaxEpochs),
+            ScoreAveraging = line.Number("--score-averaging", defaults.ScoreAveraging),
             Law = line.Choice("--law", defaults.Law, "linear", "sqrt"),
             Embedding = line.Choice("--embedding", defaults.Embedding, "reference", "smooth"),
             Weighting = line.Choice("--weighting", defaults.Weighting, "unweighted", "likelihood"),

@@ -125,7 +125,8 @@ internal sealed record TrainingOptionsDescription(
     int JointPatience,
     int NoiseDraws,
     DiffusionWeighting Weighting,
-    TrainingSchedule Schedule);
+    TrainingSchedule Schedule,
+    double ScoreAveraging = 0);
 
 /// <summary>What a run was trained on: sizes, and SHA-256 hashes of the frames (with weights and temperatures) and of the initial labels.</summary>
 internal sealed record DataFingerprint(int Trajectories, int Frames, int Features, int Pairs, int TrainPairs, int TestPairs, string FramesSha256, string LabelsSha256);

@@ -22,11 +22,14 @@ internal sealed class TrainingCheckpoint
     private const string OptimizerEntry = "training/optimizer.bin";
     private const string GeneratorsEntry = "training/generators.bin";
     private const string LabelsEntry = "training/labels.bin";
+    private const string ScoreAverageEntry = "training/score-average.bin";
     private const string FirstMoment = "first_moment";
     private const string SecondMoment = "second_moment";
     private const string InitialisationGenerator = "initialisation";
     private const string TrainingGenerator = "training";
     private const string Labels = "labels";
+    private const string AverageValues = "average";
+    private const string AverageUpdates = "updates";
 
     private readonly VerifiedContainer _container;
     private readonly CheckpointManifest _manifest;
@@ -46,7 +49,7 @@ internal sealed class TrainingCheckpoint
     public TimeSpan Elapsed => TimeSpan.FromTicks(Run.ElapsedTicks);
 
     /// <summary>Writes a checkpoint atomically: a failed write leaves the previous checkpoint intact.</summary>
-    public static void Write(string path, ModelConfiguration configuration, SpibNetwork network, RunDescription run, FlatAdam optimizer, Generator initGenerator, Generator trainingGenerator, Tensor labels)
+    public static void Write(string path, ModelConfiguration configuration, SpibNetwork network, RunDescription run, FlatAdam optimizer, Generator initGenerator, Generator trainingGenerator, Tensor labels, ParameterAverage? scoreAverage = null)
     {
         var entries = NetworkEntries.Write(network);
         var (first, second, _) = optimizer.State;
@@ -58,6 +61,12 @@ internal sealed class TrainingCheckpoint
         }
 
         entries.Add((LabelsEntry, TensorEntries.Write(new Dictionary<string, Tensor> { [Labels] = labels })));
+        if (scoreAverage is not null)
+        {
+            using var updates = tensor(new[] { scoreAverage.Updates });
+            entries.Add((ScoreAverageEntry, TensorEntries.Write(new Dictionary<string, Tensor> { [AverageValues] = scoreAverage.Average, [AverageUpdates] = updates })));
+        }
+
         AtomicFile.Write(path, stream => Container.Write(stream, entries, checksums => JsonSerializer.SerializeToUtf8Bytes(
             new CheckpointManifest(
                 FileFormat.Checkpoint.Name,
@@ -82,7 +91,7 @@ internal sealed class TrainingCheckpoint
     }
 
     public static TrainingOptionsDescription Describe(TrainingOptions o) => new(
-        o.Lag, o.BatchSize, o.LearningRate, o.Beta, o.Tolerance, o.Patience, o.Refinements, o.MaxEpochs, o.TrainFraction, o.TestFraction, o.Seed, o.JointPatience, o.NoiseDraws, o.Weighting, o.Schedule);
+        o.Lag, o.BatchSize, o.LearningRate, o.Beta, o.Tolerance, o.Patience, o.Refinements, o.MaxEpochs, o.TrainFraction, o.TestFraction, o.Seed, o.JointPatience, o.NoiseDraws, o.Weighting, o.Schedule, o.ScoreAveraging);
 
     public static EpochDescription Describe(EpochSummary e) => new(
         e.Phase, e.Epoch, e.RefinementsDone, e.TrainLoss, e.TrainCrossEntropy, e.TrainKl, e.TestLoss, e.TestCrossEntropy, e.TestKl, e.StateCount, e.Populations.ToArray(), e.Elapsed.Ticks, e.TrainDiffusionLoss);
@@ -225,6 +234,29 @@ internal sealed class TrainingCheckpoint
         catch (ArgumentException e)
         {
             throw _container.Invalid($"its optimizer state does not fit the network ({e.Message}).", e);
+        }
+        finally
+        {
+            foreach (var tensor in tensors.Values)
+            {
+                tensor.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Restores the moving average of the score network's weights that a run with score averaging saved.</summary>
+    public void RestoreScoreAverage(ParameterAverage average)
+    {
+        var tensors = TensorEntries.Read(_container, ScoreAverageEntry);
+        try
+        {
+            var values = Single(tensors, AverageValues, ScoreAverageEntry);
+            if (values.numel() != average.Average.numel())
+            {
+                throw _container.Invalid($"its score average has {values.numel()} values but the score network has {average.Average.numel()} weights.");
+            }
+
+            average.Restore(values, Single(tensors, AverageUpdates, ScoreAverageEntry).item<long>());
         }
         finally
         {

@@ -278,6 +278,7 @@ public sealed class Trainer
         private readonly CheckpointTarget? _checkpoints;
         private readonly TimeSpan _elapsedBefore;
         private FlatAdam? _optimizer;
+        private ParameterAverage? _scoreAverage;
         private TrainingPhase _phase = TrainingPhase.Spib;
 
         public Run(Trainer trainer, SpibNetwork network, TrainingTensors data, Generator initGenerator, Generator generator, IProgress<EpochSummary>? progress, Stopwatch stopwatch, CheckpointTarget? checkpoints, Persistence.TrainingCheckpoint? resumed)
@@ -322,9 +323,19 @@ public sealed class Trainer
             var bestDiffusion = double.NaN;
             var round = 0;
             var epochs = 0;
+            if (_phase == TrainingPhase.Joint && Options.ScoreAveraging > 0)
+            {
+                _scoreAverage = new ParameterAverage(_network.Diffusion!.parameters(), Options.ScoreAveraging);
+            }
+
             if (resume is not null)
             {
                 resume.RestoreOptimizer(_optimizer!);
+                if (_scoreAverage is not null)
+                {
+                    resume.RestoreScoreAverage(_scoreAverage);
+                }
+
                 (epochs, round, unchanged, previousLoss, bestDiffusion) = (resume.Run.PhaseEpochs, resume.Run.Round, resume.Run.Unchanged, resume.Run.PreviousLoss, resume.Run.BestDiffusion);
             }
 
@@ -378,6 +389,13 @@ public sealed class Trainer
             {
                 _optimizer?.Dispose();
                 _optimizer = null;
+                if (_scoreAverage is not null)
+                {
+                    // However the phase ended, the model keeps the averaged score network.
+                    _scoreAverage.CopyToParameters();
+                    _scoreAverage.Dispose();
+                    _scoreAverage = null;
+                }
             }
         }
 
@@ -394,7 +412,11 @@ public sealed class Trainer
             }
         }
 
-        public void Dispose() => _optimizer?.Dispose();
+        public void Dispose()
+        {
+            _optimizer?.Dispose();
+            _scoreAverage?.Dispose();
+        }
 
         /// <summary>
         /// At the end of an epoch everything the next one depends on is in the checkpoint, including both generators'
@@ -422,7 +444,7 @@ public sealed class Trainer
                 History.Select(Persistence.TrainingCheckpoint.Describe).ToArray(),
                 Refinements.Select(Persistence.ModelFile.ToDescription).ToArray(),
                 bestDiffusion);
-            Persistence.TrainingCheckpoint.Write(target.Options.Path, target.Configuration, _network, state, _optimizer, _initGenerator, _generator, _data.Labels);
+            Persistence.TrainingCheckpoint.Write(target.Options.Path, target.Configuration, _network, state, _optimizer, _initGenerator, _generator, _data.Labels, _scoreAverage);
             TrainingLog.CheckpointWritten(_trainer._logger, target.Options.Path, History.Count);
         }
 
@@ -455,6 +477,7 @@ public sealed class Trainer
                 optimizer.ZeroGrad();
                 terms.Loss.backward();
                 optimizer.Step();
+                _scoreAverage?.Update();
                 using (no_grad())
                 {
                     sums.PlusInPlace(terms.WeightedValues());

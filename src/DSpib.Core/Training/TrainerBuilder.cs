@@ -93,6 +93,24 @@ public sealed class TrainerBuilder
         return this;
     }
 
+    /// <summary>
+    /// Keeps an exponential moving average of the score network's weights over the joint phase's optimisation steps
+    /// and gives the model the averaged weights when the phase ends. The denoising loss is noisy, so the last step's
+    /// score wanders from step to step; generated samples and exact free energies, which integrate the score, inherit
+    /// that wander. Off by default (the reference keeps the last step's weights).
+    /// </summary>
+    /// <param name="decay">The average's decay per step, in (0, 1); 0.999 averages over about the last 1,000 steps.</param>
+    public TrainerBuilder WithScoreAveraging(double decay = 0.999)
+    {
+        if (!(decay > 0 && decay < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(decay), decay, "The averaging decay must be in (0, 1); 0.999 averages over about the last 1,000 steps.");
+        }
+
+        _options = _options with { ScoreAveraging = decay };
+        return this;
+    }
+
     /// <summary>How a model with a diffusion prior is trained (default: the reference's two phases).</summary>
     /// <param name="schedule">The schedule.</param>
     public TrainerBuilder WithSchedule(TrainingSchedule schedule)

@@ -19,6 +19,10 @@ namespace DSpib.Training;
 /// <param name="NoiseDraws">Noise draws (t, eps) per latent sample in the diffusion term (M).</param>
 /// <param name="Weighting">How the diffusion term weights times: uniform (the reference) or likelihood-weighted.</param>
 /// <param name="Schedule">How a model with a diffusion prior is trained.</param>
+/// <param name="ScoreAveraging">
+/// Decay of the exponential moving average of the score network's weights over the joint phase's steps, which the
+/// model keeps when the phase ends; 0 keeps the last step's weights (the reference).
+/// </param>
 public sealed record TrainingOptions(
     int Lag,
     int BatchSize,
@@ -34,7 +38,8 @@ public sealed record TrainingOptions(
     int JointPatience = 150,
     int NoiseDraws = 16,
     Diffusion.DiffusionWeighting Weighting = Diffusion.DiffusionWeighting.Unweighted,
-    TrainingSchedule Schedule = TrainingSchedule.TwoPhase)
+    TrainingSchedule Schedule = TrainingSchedule.TwoPhase,
+    double ScoreAveraging = 0)
 {
     /// <summary>The reference hyperparameters (METHOD section 8) with a lag of one frame.</summary>
     public static TrainingOptions Reference { get; } = new(

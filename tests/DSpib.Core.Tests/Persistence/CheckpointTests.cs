@@ -62,18 +62,21 @@ public sealed class CheckpointTests(CheckpointTests.SpibReference reference) : I
         Bits(resumedModel.SamplePrior(300, seed: 5)).Should().Equal(Bits(reference.PriorSamples));
     }
 
-    [Fact]
-    public void Resume_DSpibInTheJointPhase_GivesTheUninterruptedRunBitwise()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Resume_DSpibInTheJointPhase_GivesTheUninterruptedRunBitwise(bool scoreAveraging)
     {
+        TrainerBuilder Trainer() => scoreAveraging ? DspibTrainer().WithScoreAveraging(0.9) : DspibTrainer();
         using var uninterruptedModel = DspibModel();
-        var uninterrupted = DspibTrainer().Build().Fit(uninterruptedModel, _data, _labels);
+        var uninterrupted = Trainer().Build().Fit(uninterruptedModel, _data, _labels);
 
         // Checkpoints after epochs 4, 8 (SPIB) and 12 (joint); stopped during epoch 14, so it resumes in the joint
-        // phase with the joint optimizer's moments and the diffusion prior's weights.
+        // phase with the joint optimizer's moments, the diffusion prior's weights and, with averaging, their average.
         using var interruptedModel = DspibModel();
-        RunUntilCancelled(DspibTrainer().WithCheckpoints(CheckpointPath, everyEpochs: 4).Build(), interruptedModel, cancelDuringEpoch: 14);
+        RunUntilCancelled(Trainer().WithCheckpoints(CheckpointPath, everyEpochs: 4).Build(), interruptedModel, cancelDuringEpoch: 14);
         using var resumedModel = DspibModel();
-        var resumed = DspibTrainer().Build().Resume(CheckpointPath, resumedModel, _data, _labels);
+        var resumed = Trainer().Build().Resume(CheckpointPath, resumedModel, _data, _labels);
 
         uninterrupted.History.Select(h => h.Phase).Should().Equal(Enumerable.Repeat(TrainingPhase.Spib, 10).Concat(Enumerable.Repeat(TrainingPhase.Joint, 4)));
         ShouldContinueExactly(resumed, uninterrupted);

@@ -185,6 +185,40 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Fit_WithScoreAveraging_TrainsTheSameWay_AndEndsWithTheAveragedScoreNetwork()
+    {
+        var data = SmallData();
+        var labels = InitialLabels.KMeans(data, 30, seed: 1);
+        DSpibModel NewDSpib() => DSpibModel.Create().WithInputDimension(2)
+            .WithDiffusionPrior(DSpib.Diffusion.VpSde.Create().Reference().Build(), DSpib.Diffusion.ScoreNet.Create().WithHiddenLayers(32, 32).Build()).Build();
+        TrainerBuilder NewJointTrainer() => Trainer.Create().WithLag(20).WithBeta(1e-2).WithRefinement(1, patience: 1).WithMaxEpochs(4)
+            .WithJointTraining(patience: 1, noiseDraws: 2);
+
+        using var last = NewDSpib();
+        var plain = NewJointTrainer().Build().Fit(last, data, labels);
+        using var averaged = NewDSpib();
+        var withAverage = NewJointTrainer().WithScoreAveraging(0.99).Build().Fit(averaged, data, labels);
+        using var barelyAveraged = NewDSpib();
+        NewJointTrainer().WithScoreAveraging(1e-9).Build().Fit(barelyAveraged, data, labels);
+
+        // The average is only read when the phase ends: training, the encoder and the states are untouched by it.
+        withAverage.History.Should().Contain(h => h.Phase == TrainingPhase.Joint);
+        withAverage.History.Select(h => h.TrainLoss).Should().Equal(plain.History.Select(h => h.TrainLoss));
+        var frames = data.Trajectories[0].ToMatrix();
+        averaged.Encode(frames).Should().BeEquivalentTo(last.Encode(frames));
+
+        // A decay of almost 0 averages nothing away; 0.99 changes what the score network generates.
+        var lastSamples = last.Sample(500, temperature: 0.75, seed: 3);
+        var barelySamples = barelyAveraged.Sample(500, temperature: 0.75, seed: 3);
+        var averagedSamples = averaged.Sample(500, temperature: 0.75, seed: 3);
+        double LargestDifference(double[,] a, double[,] b) => a.Cast<double>().Zip(b.Cast<double>(), (x, y) => Math.Abs(x - y)).Max();
+        LargestDifference(barelySamples, lastSamples).Should().BeLessThan(1e-4);
+        LargestDifference(averagedSamples, lastSamples).Should().BeGreaterThan(1e-2);
+
+        FluentActions.Invoking(() => Trainer.Create().WithScoreAveraging(1)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("decay").WithMessage("*(0, 1)*0.999*");
+    }
+
+    [Fact]
     public void DiffusionMethods_OnTheSpibBaseline_SayWhatIsMissing()
     {
         var data = SmallData();
