@@ -71,6 +71,21 @@ public sealed class CommandLine
             : throw new ArgumentException($"Option {name} needs a positive number, not '{text}'.\n{_usage}");
     }
 
+    /// <summary>A number in [0, 1).</summary>
+    /// <param name="name">The option, with its dashes.</param>
+    /// <param name="fallback">The default.</param>
+    public double Fraction(string name, double fallback)
+    {
+        if (!TryGet(name, out var text))
+        {
+            return fallback;
+        }
+
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= 0 && value < 1
+            ? value
+            : throw new ArgumentException($"Option {name} needs a number from 0 up to (not including) 1, not '{text}'.\n{_usage}");
+    }
+
     /// <summary>A comma-separated list of positive numbers.</summary>
     /// <param name="name">The option, with its dashes.</param>
     /// <param name="fallback">The default.</param>

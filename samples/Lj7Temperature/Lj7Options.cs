@@ -22,26 +22,8 @@ internal sealed record Lj7Options
 
     public int Clusters { get; init; } = 100;
 
-    public int Lag { get; init; } = 1;
-
-    public double Beta { get; init; } = 1e-5;
-
-    public double LearningRate { get; init; } = 1e-3;
-
-    public int BatchSize { get; init; } = 512;
-
-    public int Refinements { get; init; } = 10;
-
-    public int Patience { get; init; } = 5;
-
-    public int JointPatience { get; init; } = 150;
-
-    public int NoiseDraws { get; init; } = 16;
-
-    public int MaxEpochs { get; init; } = 1000;
-
-    /// <summary>Decay of the moving average of the score network's weights over the joint phase (0: off).</summary>
-    public double ScoreAveraging { get; init; }
+    /// <summary>The trainer's settings: the reference hyperparameters.</summary>
+    public TrainingSettings Training { get; init; } = new();
 
     /// <summary>lambda(T): <c>sqrt</c> (sqrt(T / T_ref), the library's default) or <c>linear</c> (T / T_ref, the reference).</summary>
     public string Law { get; init; } = "sqrt";
@@ -76,7 +58,7 @@ internal sealed record Lj7Options
     /// <summary>A model saved by an earlier run, evaluated instead of training a new one; empty to train.</summary>
     public string Model { get; init; } = "";
 
-    public static string Usage => """
+    public static string Usage => $$"""
         usage: dotnet run -c Release --project samples/Lj7Temperature -- [options]
           --train-temperatures LIST   k_B T values trained on (0.2,0.5)
           --temperatures LIST         k_B T values simulated and evaluated (0.2,0.3,0.4,0.5,0.6,0.7)
@@ -85,16 +67,7 @@ internal sealed record Lj7Options
           --stride N                  steps per frame (100)
           --equilibration N           steps discarded per walker (50000)
           --clusters N                initial k-means states on (mu2, mu3) (100)
-          --lag N                     lag in frames (1)
-          --beta X                    information bottleneck weight (1e-5)
-          --learning-rate X           Adam learning rate (0.001)
-          --batch N                   batch size (512)
-          --refinements N             label refinement rounds (10)
-          --patience N                refinement patience (5)
-          --joint-patience N          D-SPIB phase patience (150)
-          --draws N                   noise draws per latent sample (16)
-          --max-epochs N              epoch cap per phase (1000)
-          --score-averaging X         decay of the score network's weight average over the joint phase (0: off)
+        {{new TrainingSettings().Usage()}}
           --law sqrt|linear           temperature law of the noise scale (sqrt; linear is the reference)
           --embedding smooth|reference  temperature embedding (smooth; reference is Fourier scale 100 of lambda)
           --weighting unweighted|likelihood  diffusion loss weighting (unweighted)
@@ -121,16 +94,7 @@ internal sealed record Lj7Options
             StepsPerFrame = line.WholeNumber("--stride", defaults.StepsPerFrame),
             EquilibrationSteps = line.WholeNumber("--equilibration", defaults.EquilibrationSteps, minimum: 0),
             Clusters = line.WholeNumber("--clusters", defaults.Clusters, minimum: 2),
-            Lag = line.WholeNumber("--lag", defaults.Lag),
-            Beta = line.Number("--beta", defaults.Beta),
-            LearningRate = line.Number("--learning-rate", defaults.LearningRate),
-            BatchSize = line.WholeNumber("--batch", defaults.BatchSize),
-            Refinements = line.WholeNumber("--refinements", defaults.Refinements, minimum: 0),
-            Patience = line.WholeNumber("--patience", defaults.Patience, minimum: 0),
-            JointPatience = line.WholeNumber("--joint-patience", defaults.JointPatience, minimum: 0),
-            NoiseDraws = line.WholeNumber("--draws", defaults.NoiseDraws),
-            MaxEpochs = line.WholeNumber("--max-epochs", defaults.MaxEpochs),
-            ScoreAveraging = line.Number("--score-averaging", defaults.ScoreAveraging),
+            Training = TrainingSettings.Parse(line, defaults.Training),
             Law = line.Choice("--law", defaults.Law, "linear", "sqrt"),
             Embedding = line.Choice("--embedding", defaults.Embedding, "reference", "smooth"),
             Weighting = line.Choice("--weighting", defaults.Weighting, "unweighted", "likelihood"),

@@ -81,13 +81,8 @@ internal static class Lj7Run
         var model = BuildModel(options);
         try
         {
-            var builder = Trainer.Create()
-                .WithLag(options.Lag).WithBatchSize(options.BatchSize).WithLearningRate(options.LearningRate).WithBeta(options.Beta)
-                .WithRefinement(options.Refinements, options.Patience)
-                .WithJointTraining(options.JointPatience, options.NoiseDraws, options.Weighting == "likelihood" ? DiffusionWeighting.Likelihood : DiffusionWeighting.Unweighted)
-                .WithMaxEpochs(options.MaxEpochs).WithSeed(options.Seed);
-            var trainer = (options.ScoreAveraging > 0 ? builder.WithScoreAveraging(options.ScoreAveraging) : builder).Build();
-            log.WriteLine($"Training D-SPIB on {descriptors.TotalFrames:N0} frames (lag {options.Lag}, beta {options.Beta}, law {options.Law}, embedding {options.Embedding}, weighting {options.Weighting})...");
+            var trainer = options.Training.ToTrainer(options.Seed, options.Weighting == "likelihood" ? DiffusionWeighting.Likelihood : DiffusionWeighting.Unweighted).Build();
+            log.WriteLine($"Training D-SPIB on {descriptors.TotalFrames:N0} frames (lag {options.Training.Lag}, beta {options.Training.Beta}, law {options.Law}, embedding {options.Embedding}, weighting {options.Weighting})...");
             var report = trainer.Fit(model, descriptors, labels, new EpochPrinter(log, "D-SPIB", every: 10), cancellationToken);
             log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {report.StateCount} states after {report.History.Count} epochs ({report.StopReason}) in {report.Elapsed.TotalSeconds:F0} s"));
 

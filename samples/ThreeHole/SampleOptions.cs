@@ -33,33 +33,23 @@ internal sealed record SampleOptions
 
     public int Clusters { get; init; } = 100;
 
-    /// <summary>Lag in frames: 10 frames of 50 steps are the 500 steps (0.5 time units) of the original 50-frame lag at 10 steps a frame.</summary>
-    public int Lag { get; init; } = 10;
+    /// <summary>The trainer's settings: the reference's, except where these short runs need others.</summary>
+    public TrainingSettings Training { get; init; } = new()
+    {
+        // 10 frames of 50 steps are the 500 steps (0.5 time units) of the original 50-frame lag at 10 steps a frame.
+        Lag = 10,
+        Beta = 1e-2,
 
-    public double Beta { get; init; } = 1e-2;
+        // The reference's 1e-3 is below the epoch-to-epoch noise of the loss on a few tens of thousands of frames, so
+        // each refinement round would wait tens of epochs for six quiet ones in a row.
+        Tolerance = 5e-3,
 
-    public double LearningRate { get; init; } = 1e-3;
+        // The reference's 150 costs minutes more for no better KL here.
+        JointPatience = 20,
 
-    public int BatchSize { get; init; } = 512;
-
-    public int Refinements { get; init; } = 10;
-
-    public int Patience { get; init; } = 5;
-
-    /// <summary>
-    /// An epoch counts as unchanged when its training loss moved by less than this. The reference's 1e-3 is below the
-    /// epoch-to-epoch noise of the loss on a few tens of thousands of frames, so each refinement round would wait tens of
-    /// epochs for six quiet ones in a row.
-    /// </summary>
-    public double Tolerance { get; init; } = 5e-3;
-
-    /// <summary>Patience of the joint phase of the two-phase schedule (the reference's 150 costs minutes more for no better KL here).</summary>
-    public int JointPatience { get; init; } = 20;
-
-    /// <summary>Noise draws per latent sample; 4 instead of the reference's 16 makes a joint epoch about 4 times cheaper.</summary>
-    public int NoiseDraws { get; init; } = 4;
-
-    public int MaxEpochs { get; init; } = 1000;
+        // 4 instead of the reference's 16 makes a joint epoch about 4 times cheaper.
+        NoiseDraws = 4,
+    };
 
     public int GeneratedSamples { get; init; } = 100_000;
 
@@ -76,35 +66,26 @@ internal sealed record SampleOptions
 
     public string Output { get; init; } = Path.Combine("out", "three-hole");
 
-    public static string Usage => """
+    public static string Usage => $$"""
         usage: dotnet run -c Release --project samples/ThreeHole -- [options]
-          --models LIST        models to train, any of spib,two-phase,joint (all three)
-                                 spib: SPIB with its VampPrior; two-phase: SPIB with refinements, then the joint
-                                 D-SPIB objective (the reference); joint: the D-SPIB objective from the first epoch
-          --walkers N          independent Langevin walkers of the training run (10)
-          --frames N           frames per walker (5000)
-          --temperature T      k_B T (0.6)
-          --dt X               time step (0.001)
-          --stride N           integration steps per frame (50)
-          --equilibration N    steps discarded per walker (1000)
-          --clusters N         initial k-means states on (x, y) (100)
-          --lag N              lag in frames (10)
-          --beta X             information bottleneck weight (0.01)
-          --learning-rate X    Adam learning rate (0.001)
-          --batch N            batch size (512)
-          --refinements N      label refinement rounds (10)
-          --patience N         refinement patience (5)
-          --tolerance X        loss change below which an epoch counts as unchanged (0.005; the reference uses 0.001)
-          --joint-patience N   patience of the two-phase schedule's joint phase (20; the reference uses 150)
-          --draws N            noise draws per latent sample in the diffusion term (4; the reference uses 16)
-          --max-epochs N       epoch cap per phase (1000)
-          --samples N          generated latent samples per model (100000)
-          --seed N             seed of simulation, clustering, training and sampling (42)
-          --threads N          libtorch threads (1: faster than 2 for these small networks)
-          --verify-walkers N   walkers of the independent run that gives held-out frames and populations (20)
-          --verify-frames N    frames per walker of that run (10000)
-          --verify-stride N    steps per frame of that run (100)
-          --output DIR         output folder (out/three-hole)
+          --models LIST               models to train, any of spib,two-phase,joint (all three)
+                                        spib: SPIB with its VampPrior; two-phase: SPIB with refinements, then the joint
+                                        D-SPIB objective (the reference); joint: the D-SPIB objective from the first epoch
+          --walkers N                 independent Langevin walkers of the training run (10)
+          --frames N                  frames per walker (5000)
+          --temperature T             k_B T (0.6)
+          --dt X                      time step (0.001)
+          --stride N                  integration steps per frame (50)
+          --equilibration N           steps discarded per walker (1000)
+          --clusters N                initial k-means states on (x, y) (100)
+        {{new SampleOptions().Training.Usage()}}
+          --samples N                 generated latent samples per model (100000)
+          --seed N                    seed of simulation, clustering, training and sampling (42)
+          --threads N                 libtorch threads (1: faster than 2 for these small networks)
+          --verify-walkers N          walkers of the independent run that gives held-out frames and populations (20)
+          --verify-frames N           frames per walker of that run (10000)
+          --verify-stride N           steps per frame of that run (100)
+          --output DIR                output folder (out/three-hole)
         """;
 
     /// <summary>Parses the command line; throws <see cref="ArgumentException"/> naming a bad option.</summary>
@@ -122,16 +103,7 @@ internal sealed record SampleOptions
             StepsPerFrame = line.WholeNumber("--stride", defaults.StepsPerFrame),
             EquilibrationSteps = line.WholeNumber("--equilibration", defaults.EquilibrationSteps, minimum: 0),
             Clusters = line.WholeNumber("--clusters", defaults.Clusters, minimum: 2),
-            Lag = line.WholeNumber("--lag", defaults.Lag),
-            Beta = line.Number("--beta", defaults.Beta),
-            LearningRate = line.Number("--learning-rate", defaults.LearningRate),
-            BatchSize = line.WholeNumber("--batch", defaults.BatchSize),
-            Refinements = line.WholeNumber("--refinements", defaults.Refinements, minimum: 0),
-            Patience = line.WholeNumber("--patience", defaults.Patience, minimum: 0),
-            Tolerance = line.Number("--tolerance", defaults.Tolerance),
-            JointPatience = line.WholeNumber("--joint-patience", defaults.JointPatience, minimum: 0),
-            NoiseDraws = line.WholeNumber("--draws", defaults.NoiseDraws),
-            MaxEpochs = line.WholeNumber("--max-epochs", defaults.MaxEpochs),
+            Training = TrainingSettings.Parse(line, defaults.Training),
             GeneratedSamples = line.WholeNumber("--samples", defaults.GeneratedSamples, minimum: 100),
             Seed = line.WholeNumber("--seed", defaults.Seed, minimum: 0),
             Threads = line.WholeNumber("--threads", defaults.Threads),
@@ -141,9 +113,9 @@ internal sealed record SampleOptions
             Output = line.Text("--output", defaults.Output),
         };
         line.EnsureAllUsed();
-        if (options.Lag >= options.FramesPerWalker)
+        if (options.Training.Lag >= options.FramesPerWalker)
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Option --lag ({options.Lag}) must be shorter than --frames ({options.FramesPerWalker}).\n{Usage}"));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Option --lag ({options.Training.Lag}) must be shorter than --frames ({options.FramesPerWalker}).\n{Usage}"));
         }
 
         return options;

@@ -33,11 +33,7 @@ internal static class ThreeHoleModels
 
     /// <summary>One trainer setting for all models; only the schedule differs (the baseline ignores it: it has no joint phase).</summary>
     public static Trainer Trainer(string name, SampleOptions options) =>
-        DSpib.Training.Trainer.Create()
-            .WithLag(options.Lag).WithBatchSize(options.BatchSize).WithLearningRate(options.LearningRate).WithBeta(options.Beta)
-            .WithRefinement(options.Refinements, options.Patience, options.Tolerance)
-            .WithJointTraining(options.JointPatience, options.NoiseDraws)
+        options.Training.ToTrainer(options.Seed)
             .WithSchedule(name == SampleOptions.JointModel ? TrainingSchedule.JointFromStart : TrainingSchedule.TwoPhase)
-            .WithMaxEpochs(options.MaxEpochs).WithSeed(options.Seed)
             .Build();
 }

@@ -82,7 +82,7 @@ internal static class ThreeHoleRun
         var stopwatch = Stopwatch.StartNew();
         var description = ThreeHoleModels.Describe(name);
         using var model = ThreeHoleModels.Build(name, options);
-        log.WriteLine($"Training {description} on {data.TotalFrames:N0} frames (lag {options.Lag}, beta {options.Beta}, batch {options.BatchSize})...");
+        log.WriteLine($"Training {description} on {data.TotalFrames:N0} frames (lag {options.Training.Lag}, beta {options.Training.Beta}, batch {options.Training.BatchSize})...");
         var report = ThreeHoleModels.Trainer(name, options).Fit(model, data, labels, new EpochPrinter(log, name, every: 10), cancellationToken);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {report.StateCount} states after {report.History.Count} epochs ({report.StopReason}) in {report.Elapsed.TotalSeconds:F0} s"));
 

@@ -71,6 +71,20 @@ public sealed class ThreeHoleSampleTests : IDisposable
     }
 
     [Fact]
+    public void Parse_TrainingOptions_ReachTheTrainer()
+    {
+        var options = SampleOptions.Parse(["--lag", "7", "--tolerance", "0.02", "--score-averaging", "0.99"]);
+
+        var trainer = ThreeHoleModels.Trainer(SampleOptions.JointModel, options);
+
+        trainer.Options.Lag.Should().Be(7);
+        trainer.Options.Tolerance.Should().Be(0.02);
+        trainer.Options.ScoreAveraging.Should().Be(0.99);
+        trainer.Options.NoiseDraws.Should().Be(4, "the sample's own default, not the reference's 16");
+        trainer.Options.Schedule.Should().Be(DSpib.Training.TrainingSchedule.JointFromStart);
+    }
+
+    [Fact]
     public void Parse_AChosenSubsetOfModels_KeepsItsOrder()
     {
         SampleOptions.Parse(["--models", "joint,spib"]).Models.Should().Equal("joint", "spib");
@@ -85,6 +99,7 @@ public sealed class ThreeHoleSampleTests : IDisposable
     [InlineData("--threads", "0", "*--threads*at least 1*")]
     [InlineData("--beta", "-1", "*--beta*positive number*")]
     [InlineData("--lag", "5000", "*--lag*shorter than --frames*")]
+    [InlineData("--score-averaging", "1", "*--score-averaging*from 0 up to (not including) 1*")]
     public void Parse_ABadValue_IsRefusedNamingTheOption(string option, string value, string message)
     {
         var parse = () => SampleOptions.Parse([option, value]);
