@@ -87,6 +87,16 @@ public sealed class DSpibModel : IDisposable
         return result;
     }
 
+    /// <summary>Encodes every frame of every trajectory to its latent mean, one matrix per trajectory in the set's order.</summary>
+    /// <param name="data">Trajectories with <see cref="InputDimension"/> raw descriptors.</param>
+    /// <returns>For each trajectory, frames x <see cref="LatentDimension"/> latent means.</returns>
+    public IReadOnlyList<double[,]> Encode(TrajectorySet data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        EnsureFeatureCount(data.FeatureCount, nameof(data));
+        return data.Trajectories.Select(t => Encode(t.ToMatrix())).ToArray();
+    }
+
     /// <summary>Predicts each frame's metastable state: the most probable state of the decoder at the frame's latent mean.</summary>
     /// <param name="frames">Frames x <see cref="InputDimension"/> raw descriptors.</param>
     public int[] PredictStates(double[,] frames)

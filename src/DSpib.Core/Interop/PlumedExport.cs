@@ -10,7 +10,7 @@ namespace DSpib.Interop;
 /// Exports a trained encoder's latent means z = mu(x) as PLUMED collective variables, so that a simulation engine
 /// with PLUMED can compute (and bias) the learned coordinates on the fly. The standardisation fitted in training is
 /// folded into the exported numbers: the inputs are the raw descriptors, the same ones given to
-/// <see cref="DSpibModel.Encode"/>.
+/// <see cref="DSpibModel.Encode(double[,])"/>.
 /// </summary>
 /// <remarks>
 /// <para>

@@ -67,6 +67,29 @@ public class TrainerTests
     }
 
     [Fact]
+    public void EncodeAndPredictStates_OfATrajectorySet_AreThoseOfEachTrajectoryInOrder()
+    {
+        var data = SmallData();
+        using var model = NewModel();
+        NewTrainer(maxEpochs: 10, refinements: 0).Fit(model, data, InitialLabels.KMeans(data, 30, seed: 1));
+
+        var encoded = model.Encode(data);
+        var states = model.PredictStates(data);
+
+        encoded.Should().HaveCount(data.Trajectories.Count);
+        for (var i = 0; i < data.Trajectories.Count; i++)
+        {
+            var frames = data.Trajectories[i].ToMatrix();
+            encoded[i].Should().BeEquivalentTo(model.Encode(frames), options => options.WithStrictOrdering());
+            states.ForTrajectory(i).ToArray().Should().Equal(model.PredictStates(frames));
+        }
+
+        encoded[0][0, 0].Should().NotBe(encoded[1][0, 0], "different trajectories start in different places");
+        var wrongWidth = TrajectorySet.Create().Add(new double[10, 3], temperature: 1).Build();
+        FluentActions.Invoking(() => model.Encode(wrongWidth)).Should().Throw<ArgumentException>().WithParameterName("data");
+    }
+
+    [Fact]
     public void Fit_CancelledAfterThreeEpochs_StopsAndLeavesAUsableModel()
     {
         var data = SmallData();
