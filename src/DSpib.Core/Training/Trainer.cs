@@ -350,7 +350,7 @@ public sealed class Trainer
                     }
 
                     var test = Evaluate(_data.Test);
-                    var summary = Summarise(train, test, round);
+                    var summary = Summarise(train, test);
                     History.Add(summary);
                     TrainingLog.Epoch(_trainer._logger, summary.Epoch, summary.TrainLoss, summary.TestLoss, summary.StateCount);
                     _progress?.Report(summary);
@@ -520,8 +520,11 @@ public sealed class Trainer
                 : SpibObjective.Spib(_network, inputs, labels, weights, Options.Beta, _generator);
         }
 
-        private EpochSummary Summarise(LossTotals train, LossTotals test, int round)
+        private EpochSummary Summarise(LossTotals train, LossTotals test)
         {
+            // Rounds of the whole run, not of this phase: the joint phase of the two-phase schedule follows the SPIB
+            // phase's rounds and adds none.
+            var refinementsDone = Refinements.Count(r => !r.IsFinal);
             using var scope = NewDisposeScope();
             var trainLabels = _data.Labels.index_select(0, _data.Train);
             var trainWeights = _data.Weight.index_select(0, _data.Train);
@@ -531,7 +534,7 @@ public sealed class Trainer
             return new EpochSummary(
                 _phase,
                 History.Count + 1,
-                round,
+                refinementsDone,
                 train.Loss,
                 train.CrossEntropy,
                 train.Kl,

@@ -81,6 +81,7 @@ public sealed class CheckpointTests(CheckpointTests.SpibReference reference) : I
         uninterrupted.History.Select(h => h.Phase).Should().Equal(Enumerable.Repeat(TrainingPhase.Spib, 10).Concat(Enumerable.Repeat(TrainingPhase.Joint, 4)));
         ShouldContinueExactly(resumed, uninterrupted);
         resumed.History.Skip(10).Should().OnlyContain(h => h.Phase == TrainingPhase.Joint && double.IsFinite(h.TrainDiffusionLoss));
+        resumed.History.Skip(10).Should().OnlyContain(h => h.RefinementsDone == 1, "the joint phase follows the SPIB phase's one refinement");
         Bits(resumedModel.Sample(200, temperature: 0.6, seed: 3, steps: 20)).Should().Equal(Bits(uninterruptedModel.Sample(200, temperature: 0.6, seed: 3, steps: 20)));
     }
 
