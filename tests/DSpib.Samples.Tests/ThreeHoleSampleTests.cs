@@ -81,6 +81,8 @@ public sealed class ThreeHoleSampleTests : IDisposable
         trainer.Options.Tolerance.Should().Be(0.02);
         trainer.Options.ScoreAveraging.Should().Be(0.99);
         trainer.Options.NoiseDraws.Should().Be(4, "the sample's own default, not the reference's 16");
+        trainer.Options.JointPatience.Should().Be(20, "the sample's own default, not the reference's 150");
+        trainer.Options.Beta.Should().Be(1e-2);
         trainer.Options.Schedule.Should().Be(DSpib.Training.TrainingSchedule.JointFromStart);
     }
 
