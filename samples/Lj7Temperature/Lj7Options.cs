@@ -108,7 +108,7 @@ internal sealed record Lj7Options
         line.EnsureAllUsed();
         if (options.Model.Length > 0 && !File.Exists(options.Model))
         {
-            throw new ArgumentException($"--model: the file '{options.Model}' does not exist; pass the model.dspib of an earlier run, or leave --model out to train.\n{Usage}");
+            throw new ArgumentException($"Option --model: the file '{options.Model}' does not exist; pass the model.dspib of an earlier run, or leave --model out to train.\n{Usage}");
         }
 
         var missing = options.TrainingTemperatures.Where(t => !options.EvaluationTemperatures.Contains(t)).ToArray();

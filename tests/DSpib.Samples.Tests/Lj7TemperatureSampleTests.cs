@@ -78,7 +78,7 @@ public sealed class Lj7TemperatureSampleTests : IDisposable
     {
         var parse = () => Lj7Options.Parse(["--model", Path.Combine(_output, "missing.dspib")]);
 
-        parse.Should().Throw<ArgumentException>().WithMessage("--model*does not exist*model.dspib of an earlier run*");
+        parse.Should().Throw<ArgumentException>().WithMessage("Option --model*does not exist*model.dspib of an earlier run*");
     }
 
     [Fact]
