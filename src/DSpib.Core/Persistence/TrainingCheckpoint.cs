@@ -179,33 +179,21 @@ internal sealed class TrainingCheckpoint
     public List<RefinementRecord> Refinements() => Run.Refinements.Select(ModelFile.FromDescription).ToList();
 
     /// <summary>The pair labels at the checkpoint, on <paramref name="device"/>, checked against the pair and state counts.</summary>
-    public Tensor PairLabels(int pairCount, int stateCount, Device device)
+    public Tensor PairLabels(int pairCount, int stateCount, Device device) => UseEntry(LabelsEntry, tensors =>
     {
-        var tensors = TensorEntries.Read(_container, LabelsEntry);
-        try
+        var labels = Single(tensors, Labels, LabelsEntry);
+        bool valid;
+        using (NewDisposeScope())
         {
-            var labels = Single(tensors, Labels, LabelsEntry);
-            bool valid;
-            using (NewDisposeScope())
-            {
-                valid = labels.dtype == ScalarType.Int64 && labels.shape.SequenceEqual([pairCount])
-                    && (pairCount == 0 || (labels.min().item<long>() >= 0 && labels.max().item<long>() < stateCount));
-            }
-
-            return valid ? labels.to(device) : throw _container.Invalid($"its labels are not {pairCount} state indices below {stateCount}.");
+            valid = labels.dtype == ScalarType.Int64 && labels.shape.SequenceEqual([pairCount])
+                && (pairCount == 0 || (labels.min().item<long>() >= 0 && labels.max().item<long>() < stateCount));
         }
-        finally
-        {
-            foreach (var tensor in tensors.Values)
-            {
-                tensor.Dispose();
-            }
-        }
-    }
 
-    public void RestoreGenerators(Generator initGenerator, Generator trainingGenerator)
+        return valid ? labels.to(device) : throw _container.Invalid($"its labels are not {pairCount} state indices below {stateCount}.");
+    });
+
+    public void RestoreGenerators(Generator initGenerator, Generator trainingGenerator) => UseEntry(GeneratorsEntry, tensors =>
     {
-        var tensors = TensorEntries.Read(_container, GeneratorsEntry);
         try
         {
             initGenerator.set_state(Single(tensors, InitialisationGenerator, GeneratorsEntry));
@@ -215,18 +203,10 @@ internal sealed class TrainingCheckpoint
         {
             throw _container.Invalid($"its generator states do not fit this device's generators ({e.Message}).", e);
         }
-        finally
-        {
-            foreach (var tensor in tensors.Values)
-            {
-                tensor.Dispose();
-            }
-        }
-    }
+    });
 
-    public void RestoreOptimizer(FlatAdam optimizer)
+    public void RestoreOptimizer(FlatAdam optimizer) => UseEntry(OptimizerEntry, tensors =>
     {
-        var tensors = TensorEntries.Read(_container, OptimizerEntry);
         try
         {
             optimizer.Restore(Single(tensors, FirstMoment, OptimizerEntry), Single(tensors, SecondMoment, OptimizerEntry), Run.OptimizerSteps);
@@ -235,28 +215,34 @@ internal sealed class TrainingCheckpoint
         {
             throw _container.Invalid($"its optimizer state does not fit the network ({e.Message}).", e);
         }
-        finally
-        {
-            foreach (var tensor in tensors.Values)
-            {
-                tensor.Dispose();
-            }
-        }
-    }
+    });
 
     /// <summary>Restores the moving average of the score network's weights that a run with score averaging saved.</summary>
-    public void RestoreScoreAverage(ParameterAverage average)
+    public void RestoreScoreAverage(ParameterAverage average) => UseEntry(ScoreAverageEntry, tensors =>
     {
-        var tensors = TensorEntries.Read(_container, ScoreAverageEntry);
+        var values = Single(tensors, AverageValues, ScoreAverageEntry);
+        if (values.numel() != average.Average.numel())
+        {
+            throw _container.Invalid($"its score average has {values.numel()} values but the score network has {average.Average.numel()} weights.");
+        }
+
+        average.Restore(values, Single(tensors, AverageUpdates, ScoreAverageEntry).item<long>());
+    });
+
+    /// <inheritdoc cref="UseEntry{T}"/>
+    private void UseEntry(string entry, Action<Dictionary<string, Tensor>> use) => UseEntry(entry, tensors =>
+    {
+        use(tensors);
+        return 0;
+    });
+
+    /// <summary>Reads the tensors of one entry, hands them to <paramref name="use"/>, and disposes them however it ends.</summary>
+    private T UseEntry<T>(string entry, Func<Dictionary<string, Tensor>, T> use)
+    {
+        var tensors = TensorEntries.Read(_container, entry);
         try
         {
-            var values = Single(tensors, AverageValues, ScoreAverageEntry);
-            if (values.numel() != average.Average.numel())
-            {
-                throw _container.Invalid($"its score average has {values.numel()} values but the score network has {average.Average.numel()} weights.");
-            }
-
-            average.Restore(values, Single(tensors, AverageUpdates, ScoreAverageEntry).item<long>());
+            return use(tensors);
         }
         finally
         {
