@@ -142,10 +142,10 @@ public sealed class DSpibModel : IDisposable
     public double[,] SamplePrior(int count, int seed = 42)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        using var call = NativeLifetime.Enter(this);
         var network = Network;
         using var generator = new Generator((ulong)seed, network.Backend.Device);
         using var inference = inference_mode();
-        using var scope = NewDisposeScope();
         var samples = network.Prior.Sample(count, network.Encoder, generator).to(ScalarType.Float64).cpu().contiguous();
         var result = new double[count, LatentDimension];
         samples.data<double>().CopyTo(ArrayViews.AsSpan(result));
@@ -172,6 +172,7 @@ public sealed class DSpibModel : IDisposable
             throw new ArgumentOutOfRangeException(nameof(sampler), sampler, "Unknown sampler.");
         }
 
+        using var call = NativeLifetime.Enter(this);
         var (prior, _) = DiffusionAt(temperature, steps);
         var result = new double[count, LatentDimension];
         Generation.Sample(prior, ArrayViews.AsSpan(result), LatentDimension, temperature, seed, sampler, steps, Backend.ScalarType, Backend.Device, progress, cancellationToken);
@@ -191,6 +192,7 @@ public sealed class DSpibModel : IDisposable
     {
         EnsureLatentWidth(latent);
 
+        using var call = NativeLifetime.Enter(this);
         var (prior, lambda) = DiffusionAt(temperature, steps);
         return FreeEnergyEvaluation.LogDensity(prior, prior.Sde, latent, temperature, lambda, steps, Backend.ScalarType, Backend.Device);
     }
@@ -217,6 +219,7 @@ public sealed class DSpibModel : IDisposable
             throw new ArgumentException("Each grid needs at least two points.", nameof(x));
         }
 
+        using var call = NativeLifetime.Enter(this);
         var (prior, lambda) = DiffusionAt(temperature, steps);
         return FreeEnergyEvaluation.Surface(prior, prior.Sde, x.ToArray(), y.ToArray(), temperature, lambda, steps, Backend.ScalarType, Backend.Device);
     }
@@ -242,6 +245,7 @@ public sealed class DSpibModel : IDisposable
             throw new ArgumentException("The grid and the marginal grid need at least two points each.", nameof(grid));
         }
 
+        using var call = NativeLifetime.Enter(this);
         var (prior, lambda) = DiffusionAt(temperature, steps);
         return FreeEnergyEvaluation.Profile(prior, prior.Sde, LatentDimension, dimension, grid.ToArray(), marginalGrid.ToArray(), temperature, lambda, steps, Backend.ScalarType, Backend.Device);
     }
@@ -269,9 +273,9 @@ public sealed class DSpibModel : IDisposable
     {
         EnsureLatentWidth(latent);
 
+        using var call = NativeLifetime.Enter(this);
         var network = Network;
         using var inference = inference_mode();
-        using var scope = NewDisposeScope();
         var z = tensor(ArrayViews.AsReadOnlySpan(latent).ToArray(), [latent.GetLength(0), LatentDimension], dtype: ScalarType.Float64)
             .to(network.Backend.ScalarType).to(network.Backend.Device);
         return network.Decoder.Logits(z).argmax(1).cpu().data<long>().Select(s => (int)s).ToArray();
@@ -294,12 +298,20 @@ public sealed class DSpibModel : IDisposable
     /// </summary>
     /// <param name="path">The file to write (its folder must exist); by convention with the extension <c>.dspib</c>.</param>
     /// <exception cref="InvalidOperationException">The model is not trained.</exception>
-    public void Save(string path) => ModelFile.Save(this, path);
+    public void Save(string path)
+    {
+        using var call = NativeLifetime.Enter(this);
+        ModelFile.Save(this, path);
+    }
 
     /// <summary>Writes the trained model file to <paramref name="stream"/> (at its current position; the stream stays open).</summary>
     /// <param name="stream">A writable stream.</param>
     /// <exception cref="InvalidOperationException">The model is not trained.</exception>
-    public void Save(Stream stream) => ModelFile.Save(this, stream);
+    public void Save(Stream stream)
+    {
+        using var call = NativeLifetime.Enter(this);
+        ModelFile.Save(this, stream);
+    }
 
     /// <summary>
     /// Loads a model saved with <see cref="Save(string)"/>. Every part is checked against its checksum before use; a
@@ -310,16 +322,22 @@ public sealed class DSpibModel : IDisposable
     /// <param name="temperatureLaw">The law of a model trained with <see cref="TemperatureLaw.Custom"/>, whose function a file cannot hold (matched by name); leave it out otherwise.</param>
     /// <exception cref="ModelFileException">The file cannot be read; <see cref="ModelFileException.Reason"/> says why.</exception>
     /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
-    public static DSpibModel Load(string path, DeviceBackend? backend = null, TemperatureLaw? temperatureLaw = null) =>
-        ModelFile.Load(path, backend, temperatureLaw);
+    public static DSpibModel Load(string path, DeviceBackend? backend = null, TemperatureLaw? temperatureLaw = null)
+    {
+        using var call = NativeLifetime.Enter();
+        return ModelFile.Load(path, backend, temperatureLaw);
+    }
 
     /// <summary>Loads a model file from <paramref name="stream"/>; see <see cref="Load(string, DeviceBackend?, TemperatureLaw?)"/>.</summary>
     /// <param name="stream">A readable stream holding a model file from its current position.</param>
     /// <param name="backend">Where to put the model (default: the CPU in the precision it was saved in).</param>
     /// <param name="temperatureLaw">The law of a model trained with a custom temperature law; leave it out otherwise.</param>
     /// <exception cref="ModelFileException">The content cannot be read; <see cref="ModelFileException.Reason"/> says why.</exception>
-    public static DSpibModel Load(Stream stream, DeviceBackend? backend = null, TemperatureLaw? temperatureLaw = null) =>
-        ModelFile.Load(stream, "The model stream", backend, temperatureLaw);
+    public static DSpibModel Load(Stream stream, DeviceBackend? backend = null, TemperatureLaw? temperatureLaw = null)
+    {
+        using var call = NativeLifetime.Enter();
+        return ModelFile.Load(stream, "The model stream", backend, temperatureLaw);
+    }
 
     /// <inheritdoc />
     public void Dispose()
@@ -373,6 +391,7 @@ public sealed class DSpibModel : IDisposable
 
     private void RunBatched(double[] input, int outputWidth, Span<double> output, Func<SpibNetwork, Tensor, Tensor> compute)
     {
+        using var call = NativeLifetime.Enter(this);
         var network = Network;
         var rows = input.Length / InputDimension;
         using var inference = inference_mode();

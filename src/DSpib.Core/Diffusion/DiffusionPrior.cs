@@ -11,11 +11,10 @@ namespace DSpib.Diffusion;
 /// </summary>
 internal sealed class DiffusionPrior : nn.Module, INoisePredictor
 {
-    private const string AlphaBarsBuffer = "alpha_bars";
-    private const string StepWeightsBuffer = "likelihood_step_weights";
-    private const string StepInputsBuffer = "step_inputs";
-
     private readonly ScoreNetwork network;
+
+    /// <summary>The discrete schedule's tables (null for the continuous form).</summary>
+    private readonly DiscreteTables? tables;
 
     /// <summary>
     /// The integral of the likelihood weight beta / s^2 over [smallest time, 1]; in the discrete form its mean over
@@ -29,18 +28,9 @@ internal sealed class DiffusionPrior : nn.Module, INoisePredictor
         Sde = sde;
         ReferenceTemperature = referenceTemperature;
         network = new ScoreNetwork(architecture, latentDimension, type, initGenerator);
+        tables = sde.IsDiscrete ? new DiscreteTables(sde, type) : null;
         RegisterComponents();
-
-        // Tables derived from the schedule, built once rather than at every training step. They are buffers so that
-        // they move with the module, but not persistent ones: the SDE recreates them.
-        if (sde.IsDiscrete)
-        {
-            var steps = Enumerable.Range(0, sde.Steps);
-            register_buffer(AlphaBarsBuffer, Table(steps.Select(sde.AlphaBar), type), persistent: false);
-            register_buffer(StepWeightsBuffer, Table(steps.Select(i => sde.DiscreteBeta(i) / (1 - sde.AlphaBar(i))), type), persistent: false);
-            register_buffer(StepInputsBuffer, Table(steps.Select(i => (double)i), type), persistent: false);
-        }
-
+        NativeLifetime.Own(this);
         likelihoodNormaliser = sde.IsDiscrete
             ? Enumerable.Range(0, sde.Steps).Sum(i => sde.DiscreteBeta(i) / (1 - sde.AlphaBar(i))) / sde.Steps
             : Math.Log(Math.Exp(sde.IntegratedBeta(1)) - 1) - Math.Log(Math.Exp(sde.IntegratedBeta(sde.SmallestTime)) - 1);
@@ -95,14 +85,14 @@ internal sealed class DiffusionPrior : nn.Module, INoisePredictor
         if (Sde.IsDiscrete)
         {
             var steps = weighting == DiffusionWeighting.Likelihood
-                ? multinomial(LikelihoodStepWeights, rows, replacement: true, generator: generator)
+                ? multinomial(Tables(device).StepWeights, rows, replacement: true, generator: generator)
                 : randint(0, Sde.Steps, [rows], dtype: ScalarType.Int64, device: device, generator: generator);
-            var alphaBar = get_buffer(AlphaBarsBuffer)!.index_select(0, steps);
+            var alphaBar = Tables(device).AlphaBars.index_select(0, steps);
             meanScale = alphaBar.sqrt();
             noiseScale = alphaBar.SubtractedFrom(1).sqrt();
 
             // N steps x K temperatures is far fewer combinations than rows: condition each once, then gather.
-            var table = network.ConditioningTable(get_buffer(StepInputsBuffer)!, temperatures.Inputs);
+            var table = network.ConditioningTable(Tables(device).StepInputs, temperatures.Inputs);
             var combination = steps.Times(temperatures.Inputs.shape[0]).Plus(temperatureIndex);
             conditioning = table.Select(t => t.index_select(0, combination)).ToArray();
         }
@@ -112,7 +102,7 @@ internal sealed class DiffusionPrior : nn.Module, INoisePredictor
             var t = weighting == DiffusionWeighting.Likelihood
                 ? LikelihoodTimes(uniform)
                 : uniform.Times(1 - Sde.SmallestTime).Plus(Sde.SmallestTime);
-            var integrated = t.Times(Sde.BetaMin).PlusScaled(t.square(), 0.5 * (Sde.BetaMax - Sde.BetaMin));
+            var integrated = t.Times(Sde.BetaMin).PlusScaled(t.Squared(), 0.5 * (Sde.BetaMax - Sde.BetaMin));
             meanScale = integrated.Times(-0.5).exp();
             noiseScale = (-(-integrated).expm1()).sqrt();
 
@@ -128,7 +118,7 @@ internal sealed class DiffusionPrior : nn.Module, INoisePredictor
         var eps = randn([rows, z.shape[1]], dtype: type, device: device, generator: generator);
         var noisy = (meanScale.unsqueeze(1) * repeated).Plus(lambda * noiseScale.unsqueeze(1) * eps);
         var predicted = network.Forward(noisy, conditioning);
-        var perRow = (eps - predicted).square().mean([1]).Times(0.5);
+        var perRow = (eps - predicted).Squared().mean([1]).Times(0.5);
 
         // With importance sampling the likelihood weight divided by the sampling density is a constant, the integral of
         // beta / s^2 over the times used; scaling by it keeps the term comparable to a cross-entropy bound.
@@ -137,7 +127,7 @@ internal sealed class DiffusionPrior : nn.Module, INoisePredictor
     }
 
     /// <summary>Step probabilities proportional to beta_i / (1 - alpha_bar_i), the discrete likelihood weight.</summary>
-    internal Tensor LikelihoodStepWeights => get_buffer(StepWeightsBuffer)!;
+    internal Tensor LikelihoodStepWeights => Tables(CPU).StepWeights;
 
     /// <summary>
     /// Times with density proportional to beta(t) / (1 - exp(-B(t))) on [smallest time, 1], by inverting its CDF:
@@ -152,13 +142,80 @@ internal sealed class DiffusionPrior : nn.Module, INoisePredictor
         return integrated.Times(2 * slope).Plus(Sde.BetaMin * Sde.BetaMin).sqrt().Minus(Sde.BetaMin).DividedBy(slope);
     }
 
-    /// <summary>A table of values as a tensor that outlives any dispose scope the module is built in.</summary>
-    private static Tensor Table(IEnumerable<double> values, ScalarType type)
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
     {
-        using var scope = NewDisposeScope();
-        return tensor(values.ToArray(), dtype: ScalarType.Float64).to(type).MoveToOuterDisposeScope().DetachFromDisposeScope();
+        if (disposing)
+        {
+            tables?.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
+
+    /// <summary>The discrete schedule's tables on <paramref name="device"/> (moved there at the first use).</summary>
+    private DiscreteTables Tables(Device device) =>
+        tables?.On(device) ?? throw new InvalidOperationException("The continuous form of the SDE has no step tables.");
 
     // The discrete form is trained on step indices; continuous-time samplers on it use the nearest step.
     private double TimeInput(DiffusionTime time) => !Sde.IsDiscrete ? time.Time : time.Step >= 0 ? time.Step : Sde.StepOfTime(time.Time);
+
+    /// <summary>
+    /// Tables derived from the discrete schedule, built once rather than at every training step. They are not module
+    /// buffers: the SDE recreates them, so they are not saved, and TorchSharp 0.107 neither moves nor disposes a module's
+    /// non-persistent buffers. They follow the device of the tensors they are used with instead.
+    /// </summary>
+    private sealed class DiscreteTables : IDisposable
+    {
+        public DiscreteTables(VpSde sde, ScalarType type)
+        {
+            var steps = Enumerable.Range(0, sde.Steps).ToArray();
+            AlphaBars = Table(steps.Select(sde.AlphaBar), type);
+            StepWeights = Table(steps.Select(i => sde.DiscreteBeta(i) / (1 - sde.AlphaBar(i))), type);
+            StepInputs = Table(steps.Select(i => (double)i), type);
+        }
+
+        /// <summary>alpha_bar_i.</summary>
+        public Tensor AlphaBars { get; private set; }
+
+        /// <summary>beta_i / (1 - alpha_bar_i), the discrete likelihood weight.</summary>
+        public Tensor StepWeights { get; private set; }
+
+        /// <summary>The step indices as the score network's time input.</summary>
+        public Tensor StepInputs { get; private set; }
+
+        /// <summary>These tables, moved to <paramref name="device"/> first if they are elsewhere.</summary>
+        public DiscreteTables On(Device device)
+        {
+            // TorchSharp's Device has reference equality: compare what it names.
+            if (AlphaBars.device_type != device.type || AlphaBars.device_index != device.index)
+            {
+                AlphaBars = Move(AlphaBars, device);
+                StepWeights = Move(StepWeights, device);
+                StepInputs = Move(StepInputs, device);
+            }
+
+            return this;
+        }
+
+        public void Dispose()
+        {
+            AlphaBars.Dispose();
+            StepWeights.Dispose();
+            StepInputs.Dispose();
+        }
+
+        private static Tensor Move(Tensor table, Device device)
+        {
+            var moved = NativeLifetime.Own(table.to(device));
+            table.Dispose();
+            return moved;
+        }
+
+        private static Tensor Table(IEnumerable<double> values, ScalarType type)
+        {
+            using var scope = NewDisposeScope();
+            return NativeLifetime.Own(tensor(values.ToArray(), dtype: ScalarType.Float64).to(type));
+        }
+    }
 }

@@ -24,6 +24,7 @@ internal sealed class FourierFeatures : nn.Module<Tensor, Tensor>
         projection = SeededInitialization.Linear(dimension, dimension, type, initGenerator);
         this.activation = activation;
         RegisterComponents();
+        NativeLifetime.Own(this);
     }
 
     /// <summary>Embeds <paramref name="x"/> [batch] as [batch, dimension].</summary>
@@ -48,6 +49,7 @@ internal sealed class LearnedScalarEmbedding : nn.Module<Tensor, Tensor>
         second = SeededInitialization.Linear(dimension, dimension, type, initGenerator);
         this.activation = activation;
         RegisterComponents();
+        NativeLifetime.Own(this);
     }
 
     public override Tensor forward(Tensor x) => activation.Apply(second.forward(activation.Apply(first.forward(x.unsqueeze(1)))));

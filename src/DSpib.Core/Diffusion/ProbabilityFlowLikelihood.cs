@@ -45,7 +45,7 @@ internal static class ProbabilityFlowLikelihood
         using (NewDisposeScope())
         {
             var dimension = points.shape[1];
-            var logPrior = z.square().sum(1).Times(-0.5 / (lambda * lambda)).Minus((dimension * Math.Log(lambda)) + (0.5 * dimension * Math.Log(2 * Math.PI)));
+            var logPrior = z.Squared().sum(1).Times(-0.5 / (lambda * lambda)).Minus((dimension * Math.Log(lambda)) + (0.5 * dimension * Math.Log(2 * Math.PI)));
             var result = logPrior.Plus(integral).MoveToOuterDisposeScope();
             z.Dispose();
             integral.Dispose();

@@ -136,7 +136,7 @@ internal static class Samplers
             // Fifth-order minus embedded fourth-order solution.
             var error = TensorArithmetic.Combination(h, (71.0 / 57600, k1), (-71.0 / 16695, k3), (71.0 / 1920, k4), (-17253.0 / 339200, k5), (22.0 / 525, k6), (-1.0 / 40, k7));
             var scale = maximum(z.abs(), next.abs()).Times(relativeTolerance).Plus(absoluteTolerance);
-            var norm = (error / scale).square().mean().sqrt().to(ScalarType.Float64).item<double>();
+            var norm = (error / scale).Squared().mean().sqrt().to(ScalarType.Float64).item<double>();
             if (norm <= 1)
             {
                 t += h;
@@ -180,8 +180,8 @@ internal static class Samplers
     {
         var score = Score(predictor, sde, z, t, temperature, lambda);
         var noise = randn(z.shape, dtype: z.dtype, device: z.device, generator: generator);
-        var scoreNorm = score.square().sum(1).sqrt().mean().to(ScalarType.Float64).item<double>();
-        var noiseNorm = noise.square().sum(1).sqrt().mean().to(ScalarType.Float64).item<double>();
+        var scoreNorm = score.Squared().sum(1).sqrt().mean().to(ScalarType.Float64).item<double>();
+        var noiseNorm = noise.Squared().sum(1).sqrt().mean().to(ScalarType.Float64).item<double>();
 
         // alpha = 1 - beta_i of the discretisation (1000 steps for the continuous form, as in score_sde).
         var discreteSteps = sde.IsDiscrete ? sde.Steps : 1000;

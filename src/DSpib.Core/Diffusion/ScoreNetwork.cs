@@ -60,6 +60,7 @@ internal sealed class ScoreNetwork : nn.Module
 
         output = SeededInitialization.Linear(width, latentDimension, type, initGenerator);
         RegisterComponents();
+        NativeLifetime.Own(this);
     }
 
     public ScoreNet Architecture { get; }

@@ -1,44 +1,39 @@
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DSpib.Internal;
 
 /// <summary>
-/// Initialises layers from an explicit generator. TorchSharp's own layer constructors draw from the process-wide
-/// RNG, which would make two models built in one process depend on each other; this keeps every model's
-/// initialisation a function of its own seed.
+/// Creates layers initialised from an explicit generator. TorchSharp's own layer constructors draw from the
+/// process-wide RNG, which would make two models built in one process depend on each other and would advance the host
+/// application's RNG; this keeps every model's initialisation a function of its own seed and touches nothing global.
 /// </summary>
 internal static class SeededInitialization
 {
-    /// <summary>PyTorch's default for <c>nn.Linear</c>: weight and bias uniform in ±1/sqrt(fan_in).</summary>
-    public static void Reset(TorchSharp.Modules.Linear layer, Generator generator)
+    /// <summary>
+    /// A fully connected layer on the CPU in <paramref name="type"/> with PyTorch's default initialisation for
+    /// <c>nn.Linear</c>: weight, then bias, uniform in ±1/sqrt(fan_in), drawn from <paramref name="generator"/>.
+    /// </summary>
+    public static Linear Linear(long inputs, long outputs, ScalarType type, Generator generator)
     {
+        var bound = 1.0 / Math.Sqrt(inputs);
         using var noGrad = no_grad();
-        var fanIn = layer.weight!.shape[1];
-        var bound = 1.0 / Math.Sqrt(fanIn);
-        FillUniform(layer.weight, bound, generator);
-        if (layer.bias is not null)
-        {
-            FillUniform(layer.bias, bound, generator);
-        }
+
+        // A parameter takes over its tensor's storage; disposing the emptied tensors keeps them from the finalizer.
+        using var weight = Uniform([outputs, inputs], bound, type, generator);
+        using var bias = Uniform([outputs], bound, type, generator);
+        return nn.Linear(new Parameter(weight), new Parameter(bias));
     }
 
     /// <summary>
-    /// Fills <paramref name="target"/> uniformly in [-bound, bound). <c>nn.init.uniform_</c> in TorchSharp 0.107 ignores
-    /// its generator argument, so the draw goes through <c>torch.rand</c>, which honours it.
+    /// Values uniform in [-bound, bound). <c>nn.init.uniform_</c> in TorchSharp 0.107 ignores its generator argument, so
+    /// the draw goes through <c>torch.rand</c>, which honours it.
     /// </summary>
-    private static void FillUniform(Tensor target, double bound, Generator generator)
+    private static Tensor Uniform(long[] shape, double bound, ScalarType type, Generator generator)
     {
-        using var draw = rand(target.shape, dtype: target.dtype, generator: generator);
-        using var scaled = draw.Times(2 * bound).Minus(bound);
-        target.copy_(scaled);
-    }
-
-    /// <summary>A fully connected layer on the CPU in <paramref name="type"/>, initialised from <paramref name="generator"/>.</summary>
-    public static TorchSharp.Modules.Linear Linear(long inputs, long outputs, ScalarType type, Generator generator)
-    {
-        var layer = nn.Linear(inputs, outputs, hasBias: true, dtype: type);
-        Reset(layer, generator);
-        return layer;
+        using var draw = rand(shape, dtype: type, generator: generator);
+        using var scaled = draw.Times(2 * bound);
+        return scaled.Minus(bound);
     }
 }

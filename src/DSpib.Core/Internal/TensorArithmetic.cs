@@ -19,6 +19,9 @@ internal static class TensorArithmetic
     /// <summary>The integer 1, a valid alpha for floating-point and integer tensors alike; held for the process's life.</summary>
     public static readonly Scalar One = 1.ToScalar();
 
+    /// <summary>The integer 0; held for the process's life.</summary>
+    public static readonly Scalar Zero = 0.ToScalar();
+
     /// <summary>a + b.</summary>
     public static Tensor Plus(this Tensor a, Tensor b) => a.add(b, One);
 
@@ -149,9 +152,17 @@ internal static class TensorArithmetic
     }
 
     /// <summary>The int64 indices 0, 1, ..., count - 1.</summary>
+    /// <remarks>The three-Scalar overload: the shorter ones make their start and step as temporaries.</remarks>
     public static Tensor Indices(long count, Device device)
     {
         using var stop = count.ToScalar();
-        return arange(stop, dtype: ScalarType.Int64, device: device);
+        return arange(Zero, stop, One, ScalarType.Int64, device);
     }
+
+    /// <summary>a * a element-wise.</summary>
+    /// <remarks>
+    /// TorchSharp's <c>square()</c> is <c>pow(2)</c> with a temporary Scalar. libtorch computes an exponent of 2 as this
+    /// same product, so the results are bitwise the same.
+    /// </remarks>
+    public static Tensor Squared(this Tensor a) => a.mul(a);
 }

@@ -1,3 +1,4 @@
+using DSpib.Internal;
 using System.Globalization;
 using System.Reflection;
 using System.Text;
@@ -70,7 +71,12 @@ public static class PlumedExport
         }
 
         var network = model.Network;
-        var layers = network.Encoder.MeanLayers();
+        IReadOnlyList<(double[,] Weight, double[] Bias)> layers;
+        using (NativeLifetime.Enter(model))
+        {
+            layers = network.Encoder.MeanLayers();
+        }
+
         var outputs = string.Join(',', Enumerable.Range(1, model.LatentDimension).Select(k => LatentLabel(label, k)));
         var version = typeof(PlumedExport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "?";
         var text = new StringBuilder();

@@ -37,11 +37,14 @@ internal sealed class Encoder : nn.Module<Tensor, (Tensor Mean, Tensor LogVarian
         }
         else
         {
-            // The reference starts from sigma^2 = 1.
-            logVariance = new Parameter(zeros(1, dtype: type));
+            // The reference starts from sigma^2 = 1. The parameter takes over the tensor's storage; disposing the emptied
+            // tensor keeps it from the finalizer.
+            using var initial = zeros(1, dtype: type);
+            logVariance = new Parameter(initial);
         }
 
         RegisterComponents();
+        NativeLifetime.Own(this);
     }
 
     public EncoderOptions Options { get; }

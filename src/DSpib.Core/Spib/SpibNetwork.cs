@@ -1,3 +1,4 @@
+using DSpib.Internal;
 using DSpib.Data;
 using DSpib.Devices;
 using TorchSharp;
@@ -19,8 +20,8 @@ internal sealed class SpibNetwork : IDisposable
         Standardizer = standardizer;
         Backend = backend;
         using var noGrad = no_grad();
-        StandardizerMean = tensor(standardizer.Mean.ToArray(), dtype: backend.ScalarType, device: backend.Device);
-        StandardizerScale = tensor(standardizer.Scale.ToArray(), dtype: backend.ScalarType, device: backend.Device);
+        StandardizerMean = NativeLifetime.Own(tensor(standardizer.Mean.ToArray(), dtype: backend.ScalarType, device: backend.Device));
+        StandardizerScale = NativeLifetime.Own(tensor(standardizer.Scale.ToArray(), dtype: backend.ScalarType, device: backend.Device));
     }
 
     public Encoder Encoder { get; }

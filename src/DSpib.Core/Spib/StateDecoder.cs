@@ -32,6 +32,7 @@ internal sealed class StateDecoder : nn.Module<Tensor, Tensor>
         StateCount = stateCount;
         LatentDimension = latentDimension;
         RegisterComponents();
+        NativeLifetime.Own(this);
     }
 
     public int StateCount { get; }

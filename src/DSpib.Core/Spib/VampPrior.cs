@@ -20,9 +20,12 @@ internal sealed class VampPrior : nn.Module
     {
         this.pseudoInputs = pseudoInputs;
 
-        // Uniform weights at the start and after every reset.
-        weightLogits = new Parameter(zeros(pseudoInputs.shape[0], dtype: pseudoInputs.dtype, device: pseudoInputs.device));
+        // Uniform weights at the start and after every reset. The parameter takes over the tensor's storage; disposing the
+        // emptied tensor keeps it from the finalizer.
+        using var uniform = zeros(pseudoInputs.shape[0], dtype: pseudoInputs.dtype, device: pseudoInputs.device);
+        weightLogits = new Parameter(uniform);
         RegisterComponents();
+        NativeLifetime.Own(this);
     }
 
     public long ComponentCount => pseudoInputs.shape[0];
@@ -64,16 +67,16 @@ internal sealed class VampPrior : nn.Module
             // One variance v shared by all components and dimensions:
             // log N_k(z) = -D/2 log v - |z|^2 / 2v + z.m_k / v - |m_k|^2 / 2v.
             var inverseVariance = (-logVariance).exp();
-            var componentBias = logWeights - (inverseVariance * means.square().sum(1)).Times(0.5);
+            var componentBias = logWeights - (inverseVariance * means.Squared().sum(1)).Times(0.5);
             var componentLog = addmm(componentBias.unsqueeze(0), z, means.t() * inverseVariance, beta: 1, alpha: 1);
-            var perSample = logVariance.Times(-0.5 * z.shape[1]) - (inverseVariance * z.square().sum(1)).Times(0.5);
+            var perSample = logVariance.Times(-0.5 * z.shape[1]) - (inverseVariance * z.Squared().sum(1)).Times(0.5);
             return componentLog.logsumexp(1).Plus(perSample);
         }
 
         // A variance per component and dimension, v_kd, from the input-dependent head.
         var inverse = (-logVariance).exp(); // [K, D]
-        var bias = logWeights.PlusScaled(logVariance.sum(1), -0.5).PlusScaled((means.square() * inverse).sum(1), -0.5);
-        var log = addmm(bias.unsqueeze(0), z, (means * inverse).t(), beta: 1, alpha: 1).PlusScaled(z.square().matmul(inverse.t()), -0.5);
+        var bias = logWeights.PlusScaled(logVariance.sum(1), -0.5).PlusScaled((means.Squared() * inverse).sum(1), -0.5);
+        var log = addmm(bias.unsqueeze(0), z, (means * inverse).t(), beta: 1, alpha: 1).PlusScaled(z.Squared().matmul(inverse.t()), -0.5);
         return log.logsumexp(1);
     }
 }

@@ -49,8 +49,8 @@ internal static class SpibObjective
         // (z - mu)^2 / sigma^2 is the noise squared. A scalar log-variance (shape [1]) is shared by all D dimensions
         // and so counted D times.
         var logQ = logVariance.dim() == 1
-            ? logVariance.Times(-0.5 * mean.shape[1]).PlusScaled(noise.square().sum(1), -0.5)
-            : logVariance.Times(-0.5).PlusScaled(noise.square(), -0.5).sum(1);
+            ? logVariance.Times(-0.5 * mean.shape[1]).PlusScaled(noise.Squared().sum(1), -0.5)
+            : logVariance.Times(-0.5).PlusScaled(noise.Squared(), -0.5).sum(1);
         return (z, logQ);
     }
 

@@ -82,6 +82,7 @@ public sealed class Trainer
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(checkpointPath);
         ArgumentNullException.ThrowIfNull(model);
+        using var call = NativeLifetime.Enter(model);
         var checkpoint = Persistence.TrainingCheckpoint.Read(checkpointPath);
         TrainingLog.Resumed(_logger, checkpointPath, checkpoint.Run.History.Length, checkpoint.Run.Phase);
         return Train(model, data, initialLabels, checkpoint, progress, cancellationToken);
@@ -102,6 +103,7 @@ public sealed class Trainer
         initialLabels.EnsureMatches(data, nameof(initialLabels));
         EnsureCheckpointFolder();
 
+        using var call = NativeLifetime.Enter(model);
         var stopwatch = Stopwatch.StartNew();
         var backend = model.Backend;
         backend.Activate();
