@@ -5,6 +5,13 @@ using DSpib.Devices;
 
 // One command per figure; results are printed and written as JSON to benchmark-results/<figure>.json.
 var figure = args.Length > 0 ? args[0] : "help";
+if (figure == "gc-stress")
+{
+    // Not a timing: counts of runs and of what went wrong under collection pressure (docs/reliability.md).
+    var roundsIndex = Array.IndexOf(args, "--rounds");
+    return CollectionStressRun.Run(roundsIndex >= 0 ? int.Parse(args[roundsIndex + 1], CultureInfo.InvariantCulture) : 30);
+}
+
 var threadsIndex = Array.IndexOf(args, "--threads");
 int? threads = threadsIndex >= 0 ? int.Parse(args[threadsIndex + 1], CultureInfo.InvariantCulture) : null;
 
@@ -29,6 +36,7 @@ if (results is null)
 {
     Console.WriteLine("usage: dotnet run -c Release --project tests/DSpib.Benchmarks -- <figure> [--threads N] [--return-freed-memory]");
     Console.WriteLine("figures: spib-epoch, spib-step, memory, simulation, diffusion-step, dspib-epoch, generation, matmul");
+    Console.WriteLine("        gc-stress [--rounds N]: every native-lifetime workload N times under collection pressure (default 30)");
     return 1;
 }
 
