@@ -58,24 +58,17 @@ internal static class FreeEnergyPlot
     /// </summary>
     internal static double[,] FreeEnergy(double[,] samples, HistogramRange grid, int bins)
     {
-        var counts = new double[bins, bins];
-        for (var n = 0; n < samples.GetLength(0); n++)
-        {
-            var column = Math.Clamp((int)Math.Floor((samples[n, 0] - grid.XMin) / (grid.XMax - grid.XMin) * bins), 0, bins - 1);
-            var row = bins - 1 - Math.Clamp((int)Math.Floor((samples[n, 1] - grid.YMin) / (grid.YMax - grid.YMin) * bins), 0, bins - 1);
-            counts[row, column]++;
-        }
-
-        var largest = counts.Cast<double>().Max();
+        // Samples beyond the grid count in its edge bins, which the picture shows as its border.
+        var surface = FreeEnergySurface.FromHistogram(samples, bins, grid, clampToRange: true);
         var result = new double[bins, bins];
         for (var row = 0; row < bins; row++)
         {
             for (var column = 0; column < bins; column++)
             {
-                result[row, column] = counts[row, column] > 0 ? Math.Min(Math.Log(largest / counts[row, column]), Ceiling) : double.NaN;
+                var f = surface[column, bins - 1 - row];
+                result[row, column] = double.IsFinite(f) ? Math.Min(f, Ceiling) : double.NaN;
             }
         }
 
         return result;
-    }
-}
+    }}

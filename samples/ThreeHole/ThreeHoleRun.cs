@@ -105,8 +105,8 @@ internal static class ThreeHoleRun
 
         var sampling = Stopwatch.StartNew();
         var generated = ThreeHoleModels.HasDiffusionPrior(name)
-            ? model.Sample(options.GeneratedSamples, options.Temperature, options.Seed + 1000, cancellationToken: cancellationToken)
-            : model.SamplePrior(options.GeneratedSamples, options.Seed + 1000);
+            ? model.Diffusion!.Sample(options.GeneratedSamples, options.Temperature, seed: options.Seed + 1000, cancellationToken: cancellationToken)
+            : model.VampPrior!.Sample(options.GeneratedSamples, options.Seed + 1000);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {generated.GetLength(0):N0} latent samples generated in {sampling.Elapsed.TotalSeconds:F0} s"));
         var range = HistogramRange.Covering([generated, reference, floorSample]);
         var kl = HistogramDivergence.SymmetrizedKl(generated, reference, Bins, range: range);

@@ -64,7 +64,7 @@ var wells = new double[,] { { -1, 0 }, { 1, 0 } };
 var wellStates = reloaded.PredictStates(wells);
 Check(wellStates[0] != wellStates[1], $"the two wells get different states (got {wellStates[0]} and {wellStates[1]})");
 
-var samples = reloaded.SamplePrior(1_000, seed: 3);
+var samples = reloaded.VampPrior!.Sample(1_000, seed: 3);
 Check(samples.GetLength(0) == 1_000 && samples.Cast<double>().All(double.IsFinite), "SamplePrior gives 1000 finite samples");
 
 var plumed = reloaded.ToPlumedInput(["x", "y"]);
@@ -80,7 +80,7 @@ if (failures.Count > 0)
 }
 
 Console.WriteLine($"package check passed: DSpib.Core {version}; {report.History.Count} epochs, {model.StateCount} states, " +
-    $"populations {string.Join(", ", model.StatePopulations.Select(p => p.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))}; " +
+    $"populations {string.Join(", ", model.Training!.StatePopulations.Select(p => p.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))}; " +
     $"encode, predict, sample and PLUMED export work.");
 return 0;
 

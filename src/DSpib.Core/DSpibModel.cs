@@ -1,10 +1,9 @@
-using DSpib.Analysis;
 using DSpib.Data;
 using DSpib.Devices;
 using DSpib.Diffusion;
 using DSpib.Internal;
-using DSpib.Persistence;
 using DSpib.Spib;
+using Microsoft.Extensions.Logging;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,80 +11,109 @@ namespace DSpib;
 
 /// <summary>
 /// A D-SPIB model: an encoder from descriptors to a low-dimensional representation z that predicts the system's
-/// future metastable state, a state decoder, and a prior over z. Create one with <see cref="Create"/>, train it with
-/// <see cref="Training.Trainer"/>, then encode frames and predict states.
+/// future metastable state, a state decoder, and a prior over z: the temperature-conditioned diffusion prior of
+/// D-SPIB (<see cref="Diffusion"/>) or the VampPrior of the SPIB baseline (<see cref="VampPrior"/>). Create one with
+/// <see cref="Create"/>, train it with <see cref="Training.Trainer"/>, then encode frames, predict states and
+/// generate.
 /// </summary>
 /// <remarks>
 /// A model owns native tensors: dispose it when done. Instances are not thread-safe; use one model per thread or
 /// synchronise calls.
 /// </remarks>
-public sealed class DSpibModel : IDisposable
+public sealed class DSpibModel : IDisposable, IDiffusionPriorOwner, IVampPriorOwner
 {
     /// <summary>Rows encoded per native call, bounding the memory used by large inputs.</summary>
     private const int InferenceBatch = 65_536;
 
-    private SpibNetwork? _network;
-    private double[] _statePopulations = [];
-    private Training.RefinementRecord[] _refinements = [];
+    private readonly ILogger _logger;
+    private ModelNetwork? _network;
     private bool _disposed;
 
-    internal DSpibModel(ModelConfiguration configuration, DeviceBackend backend)
+    internal DSpibModel(ModelOptions options, DeviceBackend backend, ILogger logger)
     {
-        Configuration = configuration;
+        Options = options;
         Backend = backend;
+        _logger = logger;
+        Diffusion = options.Diffusion is { } diffusion ? new DiffusionPrior(diffusion, options.LatentDimension, this) : null;
+        VampPrior = options.Diffusion is null ? new VampPrior(options.LatentDimension, this) : null;
     }
 
     /// <summary>Starts a fluent builder.</summary>
     public static DSpibModelBuilder Create() => new();
 
-    /// <summary>The architecture.</summary>
-    public ModelConfiguration Configuration { get; }
+    /// <summary>The settings the model was built with.</summary>
+    public ModelOptions Options { get; }
 
     /// <summary>The device backend the model lives on.</summary>
     public DeviceBackend Backend { get; }
 
-    /// <summary>Descriptors per frame.</summary>
-    public int InputDimension => Configuration.InputDimension;
+    /// <summary>Descriptors per frame: as set when building, or from the data once trained (null before then).</summary>
+    public int? InputDimension => _network?.InputDimension ?? Options.InputDimension;
 
     /// <summary>Dimension of the latent representation.</summary>
-    public int LatentDimension => Configuration.LatentDimension;
+    public int LatentDimension => Options.LatentDimension;
 
-    /// <summary>Whether the model has been trained (so that it can encode and predict).</summary>
-    public bool IsTrained => _network is not null;
+    /// <summary>
+    /// Whether the model has been trained, so that it can encode, predict and generate: training ended, completely or
+    /// by cancellation (<see cref="TrainingOutcome.IsComplete"/> tells which). A model whose training failed is not trained.
+    /// </summary>
+    public bool IsTrained => _network is not null && Training is not null;
+
+    /// <summary>What training left: why it ended, whether it is complete, refinements, populations (null before training).</summary>
+    public TrainingOutcome? Training { get; private set; }
 
     /// <summary>Number of metastable states the decoder predicts (0 before training).</summary>
     public int StateCount => _network?.StateCount ?? 0;
 
-    /// <summary>
-    /// Weighted fraction of the training frames assigned to each state at the end of training (empty before training).
-    /// </summary>
-    public IReadOnlyList<double> StatePopulations => _statePopulations;
-
-    /// <summary>The label refinements of the training run that produced the weights, the final relabel last (empty before training).</summary>
-    public IReadOnlyList<Training.RefinementRecord> Refinements => _refinements;
-
     /// <summary>The standardiser applied to frames before encoding (fitted by the trainer; throws before training).</summary>
-    public Standardizer Standardizer => Network.Standardizer;
+    public Standardizer Standardizer => TrainedNetwork.Standardizer;
 
-    internal SpibNetwork Network
+    /// <summary>The diffusion prior of a D-SPIB model: generation and free energies at any temperature; <see langword="null"/> for the SPIB baseline.</summary>
+    public DiffusionPrior? Diffusion { get; }
+
+    /// <summary>The VampPrior of the SPIB baseline, to sample from; <see langword="null"/> for a D-SPIB model.</summary>
+    public VampPrior? VampPrior { get; }
+
+    /// <summary>The network, trained or in training.</summary>
+    internal ModelNetwork Network
     {
         get
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _network ?? throw new InvalidOperationException("The model is not trained yet: train it with Trainer.Create()...Build().Fit(model, data, labels) first.");
+            return _network ?? throw new InvalidOperationException("The model has no network yet: train it with Trainer.Create()...Build().Fit(model, data, labels) first.");
         }
     }
 
-    /// <summary>Encodes frames to their latent means mu(X).</summary>
+    /// <summary>The network of a trained model, for the public methods that need one.</summary>
+    private ModelNetwork TrainedNetwork
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return IsTrained
+                ? _network!
+                : throw new InvalidOperationException("The model is not trained yet: train it with Trainer.Create()...Build().Fit(model, data, labels) first.");
+        }
+    }
+
+    internal ILogger Logger => _logger;
+
+    DiffusionPriorNetwork IDiffusionPriorOwner.TrainedDiffusion => TrainedNetwork.Diffusion!;
+
+    (IReadOnlyList<double> Minimum, IReadOnlyList<double> Maximum)? IDiffusionPriorOwner.LatentBounds =>
+        Training is { LatentMinimum.Count: > 0 } outcome ? (outcome.LatentMinimum, outcome.LatentMaximum) : null;
+
+    IReadOnlyList<double> IDiffusionPriorOwner.TrainingTemperatures => Training?.Temperatures ?? [];
+
+    ILogger IDiffusionPriorOwner.Logger => _logger;
+
+    (Encoder Encoder, VampPriorNetwork Prior) IVampPriorOwner.TrainedVampPrior => (TrainedNetwork.Encoder, TrainedNetwork.Prior);
+
+    /// <summary>Encodes frames to their latent means mu(X), the collective variable.</summary>
     /// <param name="frames">Frames x <see cref="InputDimension"/> raw (unstandardised) descriptors.</param>
     /// <returns>Frames x <see cref="LatentDimension"/> latent means.</returns>
-    public double[,] Encode(double[,] frames)
-    {
-        var input = Flatten(frames, nameof(frames));
-        var result = new double[frames.GetLength(0), LatentDimension];
-        RunBatched(input, LatentDimension, ArrayViews.AsSpan(result), (network, x) => network.Encoder.EncodeMean(x));
-        return result;
-    }
+    public double[,] Encode(double[,] frames) =>
+        RunBatched(frames, nameof(frames), LatentDimension, (network, x) => network.Encoder.EncodeMean(x));
 
     /// <summary>Encodes every frame of every trajectory to its latent mean, one matrix per trajectory in the set's order.</summary>
     /// <param name="data">Trajectories with <see cref="InputDimension"/> raw descriptors.</param>
@@ -97,188 +125,63 @@ public sealed class DSpibModel : IDisposable
         return data.Trajectories.Select(t => Encode(t.ToMatrix())).ToArray();
     }
 
+    /// <summary>
+    /// The encoder's posterior q(z | X) = N(mu(X), sigma(X)^2 I) of each frame: the means <see cref="Encode(double[,])"/>
+    /// gives, and the standard deviations of the noise the bottleneck adds to them in training. The diffusion prior
+    /// is trained on, and generates, latent samples of this noisy kind.
+    /// </summary>
+    /// <param name="frames">Frames x <see cref="InputDimension"/> raw descriptors.</param>
+    public LatentPosterior EncodePosterior(double[,] frames)
+    {
+        var both = RunBatched(frames, nameof(frames), 2 * LatentDimension, (network, x) =>
+        {
+            var (mean, logVariance) = network.Encoder.forward(x);
+            return cat([mean, logVariance.Times(0.5).exp().expand_as(mean)], 1);
+        });
+        return LatentPosterior.Split(both, LatentDimension);
+    }
+
+    /// <summary>One draw z = mu(X) + sigma(X) eps from the encoder's posterior per frame, as training draws them.</summary>
+    /// <param name="frames">Frames x <see cref="InputDimension"/> raw descriptors.</param>
+    /// <param name="seed">Seed of the noise; the same seed gives the same draws.</param>
+    public double[,] SamplePosterior(double[,] frames, int seed = 42)
+    {
+        using var generator = new Generator((ulong)seed, Backend.Device);
+        return RunBatched(frames, nameof(frames), LatentDimension, (network, x) =>
+        {
+            var (mean, logVariance) = network.Encoder.forward(x);
+            var noise = randn(mean.shape, dtype: mean.dtype, device: mean.device, generator: generator);
+            return mean.Plus(logVariance.Times(0.5).exp() * noise);
+        });
+    }
+
     /// <summary>Predicts each frame's metastable state: the most probable state of the decoder at the frame's latent mean.</summary>
     /// <param name="frames">Frames x <see cref="InputDimension"/> raw descriptors.</param>
     public int[] PredictStates(double[,] frames)
     {
-        var probabilities = PredictStateProbabilities(frames);
-        var states = new int[probabilities.GetLength(0)];
-        for (var n = 0; n < states.Length; n++)
-        {
-            var best = 0;
-            for (var k = 1; k < probabilities.GetLength(1); k++)
-            {
-                if (probabilities[n, k] > probabilities[n, best])
-                {
-                    best = k;
-                }
-            }
-
-            states[n] = best;
-        }
-
-        return states;
+        var states = RunBatched(frames, nameof(frames), 1, (network, x) => network.StatesOf(network.Encoder.EncodeMean(x)).unsqueeze(1));
+        return ToStates(states);
     }
 
     /// <summary>Decoder probabilities p(state | mu(X)) of every state for each frame.</summary>
     /// <param name="frames">Frames x <see cref="InputDimension"/> raw descriptors.</param>
     /// <returns>Frames x <see cref="StateCount"/> probabilities (rows sum to 1).</returns>
-    public double[,] PredictStateProbabilities(double[,] frames)
-    {
-        var input = Flatten(frames, nameof(frames));
-        var states = Network.StateCount;
-        var result = new double[frames.GetLength(0), states];
-        RunBatched(input, states, ArrayViews.AsSpan(result), (network, x) => network.Decoder.forward(network.Encoder.EncodeMean(x)).exp());
-        return result;
-    }
-
-    /// <summary>
-    /// Generates latent samples from the SPIB baseline's prior, its VampPrior mixture: component k with its learned
-    /// weight omega_k, then N(mu(s_k), sigma^2 I).
-    /// </summary>
-    /// <param name="count">Number of samples (at least 1).</param>
-    /// <param name="seed">Seed of the draw; the same seed gives the same samples.</param>
-    /// <returns>Count x <see cref="LatentDimension"/> latent samples.</returns>
-    public double[,] SamplePrior(int count, int seed = 42)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        using var call = NativeLifetime.Enter(this);
-        var network = Network;
-        using var generator = new Generator((ulong)seed, network.Backend.Device);
-        using var inference = inference_mode();
-        var samples = network.Prior.Sample(count, network.Encoder, generator).to(ScalarType.Float64).cpu().contiguous();
-        var result = new double[count, LatentDimension];
-        samples.data<double>().CopyTo(ArrayViews.AsSpan(result));
-        return result;
-    }
-
-    /// <summary>
-    /// Generates latent samples from a D-SPIB model's diffusion prior at any temperature, including ones it was not
-    /// trained at. Samples are drawn in batches, seeded, with progress and cancellation between batches.
-    /// </summary>
-    /// <param name="count">Number of samples (at least 1).</param>
-    /// <param name="temperature">k_B T to generate at (positive).</param>
-    /// <param name="seed">Seed of the draw; the same seed gives the same samples.</param>
-    /// <param name="sampler">The sampler (ancestral DDPM needs the discrete form of the SDE).</param>
-    /// <param name="steps">Integration steps of the reverse-SDE and ODE samplers (the ancestral sampler takes every discrete step).</param>
-    /// <param name="progress">Receives the fraction done after each batch (optional).</param>
-    /// <param name="cancellationToken">Checked between batches.</param>
-    /// <returns>Count x <see cref="LatentDimension"/> latent samples.</returns>
-    public double[,] Sample(int count, double temperature, int seed = 42, DiffusionSampler sampler = DiffusionSampler.Ancestral, int steps = 500, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        if (!Enum.IsDefined(sampler))
-        {
-            throw new ArgumentOutOfRangeException(nameof(sampler), sampler, "Unknown sampler.");
-        }
-
-        using var call = NativeLifetime.Enter(this);
-        var (prior, _) = DiffusionAt(temperature, steps);
-        var result = new double[count, LatentDimension];
-        Generation.Sample(prior, ArrayViews.AsSpan(result), LatentDimension, temperature, seed, sampler, steps, Backend.ScalarType, Backend.Device, progress, cancellationToken);
-        return result;
-    }
-
-    /// <summary>
-    /// Exact log-densities log p(z | T) of a D-SPIB model's diffusion prior at latent points, from the probability-flow
-    /// ODE with the exact divergence (fixed-step RK4). The free energy in k_B T units is F(z | T) = -log p(z | T)
-    /// (multiply by k_B T for energy units), as <see cref="FreeEnergySurface"/> and <see cref="FreeEnergyProfile"/> return it.
-    /// </summary>
-    /// <param name="latent">Points x <see cref="LatentDimension"/> latent coordinates.</param>
-    /// <param name="temperature">k_B T (positive).</param>
-    /// <param name="steps">RK4 steps (at least 1).</param>
-    /// <returns>log p at each point, in nats.</returns>
-    public double[] LogDensity(double[,] latent, double temperature, int steps = 100)
-    {
-        EnsureLatentWidth(latent);
-
-        using var call = NativeLifetime.Enter(this);
-        var (prior, lambda) = DiffusionAt(temperature, steps);
-        return FreeEnergyEvaluation.LogDensity(prior, prior.Sde, latent, temperature, lambda, steps, Backend.ScalarType, Backend.Device);
-    }
-
-    /// <summary>
-    /// The exact free-energy surface F(z | T) = -ln p(z | T), in k_B T units with minimum 0, of a D-SPIB model with a
-    /// two-dimensional latent space, on the grid <paramref name="x"/> by <paramref name="y"/>.
-    /// </summary>
-    /// <param name="x">Grid along z_1.</param>
-    /// <param name="y">Grid along z_2.</param>
-    /// <param name="temperature">k_B T (positive).</param>
-    /// <param name="steps">RK4 steps of the probability-flow ODE.</param>
-    public FreeEnergySurface FreeEnergySurface(IReadOnlyList<double> x, IReadOnlyList<double> y, double temperature, int steps = 100)
-    {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(y);
-        if (LatentDimension != 2)
-        {
-            throw new InvalidOperationException($"A free-energy surface needs a two-dimensional latent space; this model has {LatentDimension}. Use FreeEnergyProfile for one coordinate.");
-        }
-
-        if (x.Count < 2 || y.Count < 2)
-        {
-            throw new ArgumentException("Each grid needs at least two points.", nameof(x));
-        }
-
-        using var call = NativeLifetime.Enter(this);
-        var (prior, lambda) = DiffusionAt(temperature, steps);
-        return FreeEnergyEvaluation.Surface(prior, prior.Sde, x.ToArray(), y.ToArray(), temperature, lambda, steps, Backend.ScalarType, Backend.Device);
-    }
-
-    /// <summary>
-    /// The exact free-energy profile F(z_d | T) = -ln p(z_d | T) along one latent coordinate, in k_B T units with
-    /// minimum 0: the other coordinates are integrated out numerically over <paramref name="marginalGrid"/> (which
-    /// must cover where the density is).
-    /// </summary>
-    /// <param name="dimension">Zero-based latent coordinate.</param>
-    /// <param name="grid">Grid along that coordinate.</param>
-    /// <param name="temperature">k_B T (positive).</param>
-    /// <param name="marginalGrid">Grid for each of the other coordinates.</param>
-    /// <param name="steps">RK4 steps of the probability-flow ODE.</param>
-    public FreeEnergyProfile FreeEnergyProfile(int dimension, IReadOnlyList<double> grid, double temperature, IReadOnlyList<double> marginalGrid, int steps = 100)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(dimension);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(dimension, LatentDimension);
-        ArgumentNullException.ThrowIfNull(grid);
-        ArgumentNullException.ThrowIfNull(marginalGrid);
-        if (grid.Count < 2 || (LatentDimension > 1 && marginalGrid.Count < 2))
-        {
-            throw new ArgumentException("The grid and the marginal grid need at least two points each.", nameof(grid));
-        }
-
-        using var call = NativeLifetime.Enter(this);
-        var (prior, lambda) = DiffusionAt(temperature, steps);
-        return FreeEnergyEvaluation.Profile(prior, prior.Sde, LatentDimension, dimension, grid.ToArray(), marginalGrid.ToArray(), temperature, lambda, steps, Backend.ScalarType, Backend.Device);
-    }
-
-    /// <summary>The diffusion prior and lambda(T); the temperature is checked by the temperature law.</summary>
-    private (DiffusionPrior Prior, double Lambda) DiffusionAt(double temperature, int steps)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
-        var prior = Network.Diffusion ?? throw new InvalidOperationException("This model has no diffusion prior (it is the SPIB baseline): build it WithDiffusionPrior(...) to generate at a temperature or for exact log-densities and free energies, or use SamplePrior for the VampPrior.");
-        return (prior, prior.Lambda(temperature));
-    }
-
-    private void EnsureLatentWidth(double[,] latent)
-    {
-        ArgumentNullException.ThrowIfNull(latent);
-        if (latent.GetLength(1) != LatentDimension)
-        {
-            throw new ArgumentException($"The points have {latent.GetLength(1)} coordinates but the latent space has {LatentDimension}.", nameof(latent));
-        }
-    }
+    public double[,] PredictStateProbabilities(double[,] frames) =>
+        RunBatched(frames, nameof(frames), TrainedNetwork.StateCount, (network, x) => network.Decoder.forward(network.Encoder.EncodeMean(x)).exp());
 
     /// <summary>Assigns latent points (for example generated samples) to metastable states: the decoder's most probable state.</summary>
     /// <param name="latent">Points x <see cref="LatentDimension"/> latent coordinates.</param>
     public int[] PredictStatesOfLatent(double[,] latent)
     {
-        EnsureLatentWidth(latent);
-
+        Require.NotNull(latent, nameof(latent), "give points x latent dimensions");
+        Require.That(latent.GetLength(1) == LatentDimension, nameof(latent), $"{latent.GetLength(1)} coordinates", $"must have {LatentDimension} coordinates per point", "give one column per latent dimension");
+        EnsureFinite(latent, nameof(latent));
         using var call = NativeLifetime.Enter(this);
-        var network = Network;
+        var network = TrainedNetwork;
         using var inference = inference_mode();
         var z = tensor(ArrayViews.AsReadOnlySpan(latent).ToArray(), [latent.GetLength(0), LatentDimension], dtype: ScalarType.Float64)
-            .to(network.Backend.ScalarType).to(network.Backend.Device);
-        return network.Decoder.Logits(z).argmax(1).cpu().data<long>().Select(s => (int)s).ToArray();
+            .to(Backend.ScalarType).to(Backend.Device);
+        return network.StatesOf(z).cpu().data<long>().Select(s => (int)s).ToArray();
     }
 
     /// <summary>Predicts the metastable state of every frame of every trajectory.</summary>
@@ -287,14 +190,13 @@ public sealed class DSpibModel : IDisposable
     {
         ArgumentNullException.ThrowIfNull(data);
         EnsureFeatureCount(data.FeatureCount, nameof(data));
-        var labels = data.Trajectories.Select(t => PredictStates(t.ToMatrix())).ToArray();
-        return new StateLabels(labels);
+        return new StateLabels(data.Trajectories.Select(t => PredictStates(t.ToMatrix())).ToArray());
     }
 
     /// <summary>
-    /// Saves the trained model to one file: its settings, standardiser, weights, states and refinement history, with
-    /// a checksum of every part. The save is atomic: the file is written next to <paramref name="path"/> and replaces
-    /// it only when complete, so a failed save leaves any previous file intact. Load it with <see cref="Load(string, DeviceBackend?, TemperatureLaw?)"/>.
+    /// Saves the trained model to one file: its settings, standardiser, weights, states and training outcome, with a
+    /// checksum of every part. The save is atomic: the file is written next to <paramref name="path"/> and replaces it
+    /// only when complete, so a failed save leaves any previous file intact. Load it with <see cref="Load(string, DeviceBackend?, TemperatureLaw?, ILogger?)"/>.
     /// </summary>
     /// <param name="path">The file to write (its folder must exist); by convention with the extension <c>.dspib</c>.</param>
     /// <exception cref="InvalidOperationException">The model is not trained.</exception>
@@ -314,29 +216,32 @@ public sealed class DSpibModel : IDisposable
     }
 
     /// <summary>
-    /// Loads a model saved with <see cref="Save(string)"/>. Every part is checked against its checksum before use; a
-    /// damaged, truncated, foreign or newer-format file throws <see cref="ModelFileException"/> and nothing is loaded.
+    /// Loads a model saved with <see cref="Save(string)"/>. Every part is checked against its checksum, and the settings
+    /// with the same validation as the builder's, before use; a damaged, truncated, foreign or newer-format file throws
+    /// <see cref="Persistence.ModelFileException"/> and nothing is loaded.
     /// </summary>
     /// <param name="path">The model file.</param>
     /// <param name="backend">Where to put the model (default: the CPU in the precision it was saved in). Another device or precision works: the weights are converted.</param>
     /// <param name="temperatureLaw">The law of a model trained with <see cref="TemperatureLaw.Custom"/>, whose function a file cannot hold (matched by name); leave it out otherwise.</param>
-    /// <exception cref="ModelFileException">The file cannot be read; <see cref="ModelFileException.Reason"/> says why.</exception>
+    /// <param name="logger">Receives the model's warnings (default none).</param>
+    /// <exception cref="Persistence.ModelFileException">The file cannot be read; <see cref="Persistence.ModelFileException.Reason"/> says why.</exception>
     /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
-    public static DSpibModel Load(string path, DeviceBackend? backend = null, TemperatureLaw? temperatureLaw = null)
+    public static DSpibModel Load(string path, DeviceBackend? backend = null, TemperatureLaw? temperatureLaw = null, ILogger? logger = null)
     {
         using var call = NativeLifetime.Enter();
-        return ModelFile.Load(path, backend, temperatureLaw);
+        return ModelFile.Load(path, backend, temperatureLaw, logger);
     }
 
-    /// <summary>Loads a model file from <paramref name="stream"/>; see <see cref="Load(string, DeviceBackend?, TemperatureLaw?)"/>.</summary>
+    /// <summary>Loads a model file from <paramref name="stream"/>; see <see cref="Load(string, DeviceBackend?, TemperatureLaw?, ILogger?)"/>.</summary>
     /// <param name="stream">A readable stream holding a model file from its current position.</param>
     /// <param name="backend">Where to put the model (default: the CPU in the precision it was saved in).</param>
     /// <param name="temperatureLaw">The law of a model trained with a custom temperature law; leave it out otherwise.</param>
-    /// <exception cref="ModelFileException">The content cannot be read; <see cref="ModelFileException.Reason"/> says why.</exception>
-    public static DSpibModel Load(Stream stream, DeviceBackend? backend = null, TemperatureLaw? temperatureLaw = null)
+    /// <param name="logger">Receives the model's warnings (default none).</param>
+    /// <exception cref="Persistence.ModelFileException">The content cannot be read; <see cref="Persistence.ModelFileException.Reason"/> says why.</exception>
+    public static DSpibModel Load(Stream stream, DeviceBackend? backend = null, TemperatureLaw? temperatureLaw = null, ILogger? logger = null)
     {
         using var call = NativeLifetime.Enter();
-        return ModelFile.Load(stream, "The model stream", backend, temperatureLaw);
+        return ModelFile.Load(stream, "The model stream", backend, temperatureLaw, logger);
     }
 
     /// <inheritdoc />
@@ -352,57 +257,76 @@ public sealed class DSpibModel : IDisposable
         _network = null;
     }
 
-    /// <summary>Installs a freshly initialised network (the trainer does this at the start of training).</summary>
-    internal void Attach(SpibNetwork network)
+    /// <summary>
+    /// Builds the network with freshly initialised weights for data of <paramref name="shape"/> (training starts with
+    /// this), replacing any earlier one and its training outcome.
+    /// </summary>
+    internal void Initialize(NetworkShape shape, Standardizer standardizer, Generator initGenerator, Func<Encoder, Tensor> pseudoInputs) =>
+        Attach(NetworkFactory.Create(Options, shape, standardizer, Backend, initGenerator, pseudoInputs));
+
+    /// <summary>Installs a network built elsewhere with <see cref="NetworkFactory"/> (a model file or checkpoint).</summary>
+    internal void Attach(ModelNetwork network)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         _network?.Dispose();
         _network = network;
-        _statePopulations = [];
-        _refinements = [];
+        Training = null;
     }
 
-    internal void SetTrainingOutcome(double[] populations, Training.RefinementRecord[] refinements) =>
-        (_statePopulations, _refinements) = (populations, refinements);
+    internal void SetTrainingOutcome(TrainingOutcome outcome) => Training = outcome;
 
+    /// <summary>Throws unless data with <paramref name="featureCount"/> descriptors per frame fit the model.</summary>
     internal void EnsureFeatureCount(int featureCount, string argumentName)
     {
-        if (featureCount != InputDimension)
+        if (InputDimension is int inputs && featureCount != inputs)
         {
-            throw new ArgumentException($"The data has {featureCount} descriptors per frame but the model was built with WithInputDimension({InputDimension}).", argumentName);
+            throw new ArgumentException($"The data have {featureCount} descriptors per frame but the model has {inputs} inputs{(Options.InputDimension is null ? " (from the data it was trained on)" : " (WithInputDimension)")}.", argumentName);
         }
     }
 
-    private double[] Flatten(double[,] frames, string argumentName)
+    private static void EnsureFinite(double[,] values, string argumentName)
+    {
+        if (ArrayViews.AsReadOnlySpan(values).IndexOfAnyExceptInRange(double.MinValue, double.MaxValue) >= 0)
+        {
+            throw new ArgumentException("The values contain NaN or infinite numbers; remove or repair those rows first.", argumentName);
+        }
+    }
+
+    private static int[] ToStates(double[,] column)
+    {
+        var states = new int[column.GetLength(0)];
+        for (var n = 0; n < states.Length; n++)
+        {
+            states[n] = (int)column[n, 0];
+        }
+
+        return states;
+    }
+
+    /// <summary>Runs <paramref name="compute"/> on the standardised frames in batches; its rows are copied into the result.</summary>
+    private double[,] RunBatched(double[,] frames, string argumentName, int outputWidth, Func<ModelNetwork, Tensor, Tensor> compute)
     {
         ArgumentNullException.ThrowIfNull(frames, argumentName);
         EnsureFeatureCount(frames.GetLength(1), argumentName);
-        var flat = ArrayViews.AsReadOnlySpan(frames).ToArray();
-        foreach (var value in flat)
-        {
-            if (!double.IsFinite(value))
-            {
-                throw new ArgumentException("The frames contain NaN or infinite values; remove or repair those frames first.", argumentName);
-            }
-        }
-
-        return flat;
-    }
-
-    private void RunBatched(double[] input, int outputWidth, Span<double> output, Func<SpibNetwork, Tensor, Tensor> compute)
-    {
+        EnsureFinite(frames, argumentName);
         using var call = NativeLifetime.Enter(this);
-        var network = Network;
-        var rows = input.Length / InputDimension;
+        var network = TrainedNetwork;
+        var inputs = network.InputDimension;
+        var rows = frames.GetLength(0);
+        var input = ArrayViews.AsReadOnlySpan(frames);
+        var result = new double[rows, outputWidth];
+        var output = ArrayViews.AsSpan(result);
         using var inference = inference_mode();
         for (var start = 0; start < rows; start += InferenceBatch)
         {
             var count = Math.Min(InferenceBatch, rows - start);
             using var scope = NewDisposeScope();
-            var raw = tensor(input.AsSpan(start * InputDimension, count * InputDimension).ToArray(), [count, InputDimension], dtype: ScalarType.Float64)
+            var raw = tensor(input.Slice(start * inputs, count * inputs).ToArray(), [count, inputs], dtype: ScalarType.Float64)
                 .to(network.Backend.ScalarType).to(network.Backend.Device);
-            var result = compute(network, network.Standardize(raw)).to(ScalarType.Float64).cpu().contiguous();
-            result.data<double>().CopyTo(output.Slice(start * outputWidth, count * outputWidth));
+            var batch = compute(network, network.Standardize(raw)).to(ScalarType.Float64).cpu().contiguous();
+            batch.data<double>().CopyTo(output.Slice(start * outputWidth, count * outputWidth));
         }
+
+        return result;
     }
 }

@@ -21,7 +21,7 @@ internal static class DiffusionStepBenchmark
     {
         using var generator = new Generator(1);
         var sde = VpSde.Create().Discrete(100, 1e-4, 0.2).Build();
-        using var prior = new DiffusionPrior(sde, ScoreNet.Create().Reference().Build(), 2, 0.2, ScalarType.Float32, generator);
+        using var prior = new DiffusionPriorNetwork(sde, ScoreNet.Create().Reference().Build(), 2, 0.2, ScalarType.Float32, generator);
         using var optimizer = new FlatAdam(prior.parameters(), 1e-3);
         using var latent = randn([Batch, 2], generator: generator);
         using var temperatures = BatchTemperatures.Uniform(prior, 0.2, Batch, ScalarType.Float32, CPU);

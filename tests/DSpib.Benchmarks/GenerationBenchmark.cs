@@ -16,7 +16,7 @@ internal static class GenerationBenchmark
     {
         using var generator = new Generator(1);
         var sde = VpSde.Create().Discrete(100, 1e-4, 0.2).Build();
-        using var prior = new DiffusionPrior(sde, ScoreNet.Create().Reference().Build(), 2, 0.2, ScalarType.Float32, generator);
+        using var prior = new DiffusionPriorNetwork(sde, ScoreNet.Create().Reference().Build(), 2, 0.2, ScalarType.Float32, generator);
         prior.eval();
         var settings = new Dictionary<string, string>
         {
@@ -26,7 +26,7 @@ internal static class GenerationBenchmark
 
         var output = new double[100_000 * 2];
         yield return Measurement.Time("sampling 100,000 x 100 ancestral steps", 1, repeats, () =>
-            Generation.Sample(prior, output, 2, 0.2, seed: 1, DiffusionSampler.Ancestral, steps: 100, ScalarType.Float32, CPU, null, default),
+            Generation.Sample(prior, output, 2, 0.2, seed: 1, SamplerOptions.Ancestral, ScalarType.Float32, CPU, null, default),
             new Dictionary<string, string>(settings) { ["batchRows"] = Generation.BatchRows.ToString(CultureInfo.InvariantCulture) });
 
         var axis = Enumerable.Range(0, 200).Select(i => -3 + (6.0 * i / 199)).ToArray();

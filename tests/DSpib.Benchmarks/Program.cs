@@ -15,9 +15,13 @@ if (figure == "gc-stress")
 var threadsIndex = Array.IndexOf(args, "--threads");
 int? threads = threadsIndex >= 0 ? int.Parse(args[threadsIndex + 1], CultureInfo.InvariantCulture) : null;
 
-// The process-wide settings a model on the CPU backend applies when it is built or trained: the thread count only
-// when the command line asks for one, and the native heap's reuse of freed memory unless --return-freed-memory.
-DeviceBackend.Cpu(threads, retainFreedMemory: !args.Contains("--return-freed-memory")).Activate();
+// The process-wide settings an application asks for: the thread count only when the command line gives one, and the
+// native heap's reuse of freed memory unless --return-freed-memory.
+DeviceBackend.Cpu(threads).Activate();
+if (!args.Contains("--return-freed-memory"))
+{
+    NativeHeap.RetainFreedMemory();
+}
 
 List<Measurement>? results = figure switch
 {

@@ -1,5 +1,6 @@
 using DSpib.Data;
 using DSpib.Devices;
+using DSpib.Networks;
 using DSpib.Spib;
 using DSpib.Training;
 using TorchSharp;
@@ -20,8 +21,8 @@ internal static class StepProfile
         using var generator = new Generator(1);
         var encoder = new Encoder(2, 2, EncoderOptions.Linear, ScalarType.Float32, generator);
         var decoder = new StateDecoder(2, [16, 16], states, Activation.ReLU, ScalarType.Float32, generator);
-        var prior = new VampPrior(randn(states, 2, generator: generator));
-        using var network = new SpibNetwork(encoder, decoder, prior, new Standardizer([0.0, 0.0], [1.0, 1.0]), backend);
+        var prior = new VampPriorNetwork(randn(states, 2, generator: generator));
+        using var network = new ModelNetwork(encoder, decoder, prior, null, new Standardizer([0.0, 0.0], [1.0, 1.0]), backend);
         using var frames = randn(300_000, 2, generator: generator);
         using var labels = randint(0, states, [300_000], generator: generator);
         using var weights = ones(300_000);

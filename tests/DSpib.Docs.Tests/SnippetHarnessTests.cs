@@ -18,7 +18,7 @@ public sealed class SnippetHarnessTests
         ```csharp
         using DSpib.Interop;
 
-        int d = model.InputDimension;
+        int d = model.LatentDimension;
         ```
 
         <!-- snippet: given double[,] frames; DSpib.DSpibModel trained; -->

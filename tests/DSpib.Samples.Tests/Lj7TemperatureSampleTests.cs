@@ -3,6 +3,7 @@ using DSpib.Samples.Lj7Temperature;
 
 namespace DSpib.Samples.Tests;
 
+[Trait("Category", "Slow")]
 public sealed class Lj7TemperatureSampleTests : IDisposable
 {
     private readonly string _output = Path.Combine(Path.GetTempPath(), "dspib-lj7-" + Guid.NewGuid().ToString("N"));

@@ -3,6 +3,7 @@ using DSpib.Samples.ThreeHole;
 
 namespace DSpib.Samples.Tests;
 
+[Trait("Category", "Slow")]
 public sealed class ThreeHoleSampleTests : IDisposable
 {
     private readonly string _output = Path.Combine(Path.GetTempPath(), "dspib-three-hole-" + Guid.NewGuid().ToString("N"));
@@ -57,6 +58,14 @@ public sealed class ThreeHoleSampleTests : IDisposable
             model.GetProperty("seconds").GetDouble().Should().BeGreaterThan(0, name);
             model.GetProperty("generatedSamples").GetInt32().Should().Be(2000, name);
             model.GetProperty("floorFrames").GetInt32().Should().Be(1000, "the floor stands in all 2 x 500 frames of the second half of the held-out walkers, fewer than the 2000 generated");
+
+            // The reported populations are consistent: the states split the independent run and the exact Boltzmann
+            // weight of the plane between them, and the largest error is the largest of the reported differences.
+            var states = model.GetProperty("statePopulations").EnumerateArray().ToArray();
+            states.Sum(s => s.GetProperty("population").GetDouble()).Should().BeApproximately(1, 1e-9, name);
+            states.Sum(s => s.GetProperty("boltzmannPopulation").GetDouble()).Should().BeApproximately(1, 1e-6, name);
+            states.Max(s => Math.Abs(s.GetProperty("population").GetDouble() - s.GetProperty("boltzmannPopulation").GetDouble()))
+                .Should().BeApproximately(model.GetProperty("largestPopulationError").GetDouble(), 1e-12, name);
         }
     }
 

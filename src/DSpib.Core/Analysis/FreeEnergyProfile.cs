@@ -24,24 +24,46 @@ public sealed class FreeEnergyProfile
     public IReadOnlyList<double> FreeEnergy => _freeEnergy;
 
     /// <summary>
-    /// From a Gaussian kernel density estimate of <paramref name="samples"/> (reference: bandwidth 0.1, 200 points).
+    /// From a Gaussian kernel density estimate of <paramref name="samples"/>, on <paramref name="points"/> grid points.
     /// </summary>
     /// <param name="samples">One coordinate of the samples (for example z_1).</param>
-    /// <param name="bandwidth">Kernel standard deviation.</param>
-    /// <param name="points">Grid points.</param>
+    /// <param name="bandwidth">
+    /// Kernel standard deviation; by default chosen from the samples by Silverman's rule,
+    /// 0.9 min(standard deviation, interquartile range / 1.34) n^(-1/5). The reference implementation uses 0.1 in latent
+    /// units whatever their spread; pass it to compare with its figures.
+    /// </param>
+    /// <param name="points">Grid points (reference 200).</param>
     /// <param name="min">Lower end of the grid; the samples' minimum when omitted.</param>
     /// <param name="max">Upper end of the grid; the samples' maximum when omitted.</param>
-    public static FreeEnergyProfile FromKde(IReadOnlyList<double> samples, double bandwidth = 0.1, int points = 200, double? min = null, double? max = null)
+    public static FreeEnergyProfile FromKde(IReadOnlyList<double> samples, double? bandwidth = null, int points = 200, double? min = null, double? max = null)
     {
         var grid = MakeGrid(samples, points, min, max);
         var list = samples as IList<double> ?? samples.ToArray();
-        if (!(bandwidth > 0))
+        var width = bandwidth ?? SilvermanBandwidth(list);
+        if (!(width > 0) || !double.IsFinite(width))
         {
-            throw new ArgumentOutOfRangeException(nameof(bandwidth), bandwidth, "The bandwidth must be positive.");
+            throw new ArgumentOutOfRangeException(nameof(bandwidth), width, "The bandwidth must be positive and finite (samples that are all equal have no spread to choose one from: give it).");
         }
 
-        var density = grid.Select(x => KernelDensity.EstimateGaussian(x, bandwidth, list)).ToArray();
+        var density = grid.Select(x => KernelDensity.EstimateGaussian(x, width, list)).ToArray();
         return FromDensity(grid, density);
+    }
+
+    /// <summary>Silverman's rule of thumb for a Gaussian kernel: 0.9 min(sd, IQR / 1.34) n^(-1/5).</summary>
+    /// <param name="samples">The samples (at least two).</param>
+    public static double SilvermanBandwidth(IEnumerable<double> samples)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        var values = samples.ToArray();
+        if (values.Length < 2)
+        {
+            throw new ArgumentException("A bandwidth can be chosen from two samples or more.", nameof(samples));
+        }
+
+        var spread = Statistics.StandardDeviation(values);
+        var quartiles = Statistics.InterquartileRange(values) / 1.34;
+        var scale = quartiles > 0 ? Math.Min(spread, quartiles) : spread;
+        return 0.9 * scale * Math.Pow(values.Length, -0.2);
     }
 
     /// <summary>From a histogram of <paramref name="samples"/> with one bin per grid point (bin centres as the grid).</summary>

@@ -30,6 +30,39 @@ public sealed class FreeEnergySurface
         }
     }
 
+    /// <summary>
+    /// From a <paramref name="bins"/> x <paramref name="bins"/> histogram of <paramref name="samples"/> (for example the
+    /// encoded frames of a simulation, or generated latent samples), with the bin centres as the grid: F = -ln p,
+    /// minimum 0, positive infinity in empty bins.
+    /// </summary>
+    /// <param name="samples">Samples x 2.</param>
+    /// <param name="bins">Bins along each coordinate (at least 1).</param>
+    /// <param name="range">The grid's extent (default: the samples' range). Samples outside it are refused unless <paramref name="clampToRange"/>.</param>
+    /// <param name="clampToRange">Count samples outside <paramref name="range"/> in the nearest edge bin instead of refusing them.</param>
+    public static FreeEnergySurface FromHistogram(double[,] samples, int bins = 100, HistogramRange? range = null, bool clampToRange = false)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        ArgumentOutOfRangeException.ThrowIfLessThan(bins, 1);
+        if (samples.GetLength(1) != 2 || samples.GetLength(0) == 0)
+        {
+            throw new ArgumentException("The samples need two columns and at least one row.", nameof(samples));
+        }
+
+        var grid = range ?? HistogramRange.Covering([samples]);
+        var counts = Histogram2D.Counts(samples, bins, grid, clampToRange, nameof(samples));
+        var logDensity = new double[bins, bins];
+        for (var i = 0; i < bins; i++)
+        {
+            for (var j = 0; j < bins; j++)
+            {
+                logDensity[i, j] = counts[i, j] > 0 ? Math.Log(counts[i, j]) : double.NegativeInfinity;
+            }
+        }
+
+        double[] Centres(double low, double high) => Enumerable.Range(0, bins).Select(k => low + ((high - low) * (k + 0.5) / bins)).ToArray();
+        return new FreeEnergySurface(Centres(grid.XMin, grid.XMax), Centres(grid.YMin, grid.YMax), logDensity);
+    }
+
     /// <summary>Grid along the first latent coordinate.</summary>
     public IReadOnlyList<double> X => _x;
 

@@ -16,14 +16,18 @@ public static class HistogramDivergence
     /// <param name="epsilon">Added to every bin probability so that empty bins give finite logarithms (reference 1e-10).</param>
     /// <param name="range">
     /// The grid's extent; by default the range of both sets. Give one range to several comparisons (for example a
-    /// model's samples against data, and the data's own floor) so that all are measured on the same grid; samples
-    /// outside it are counted in the nearest edge bin.
+    /// model's samples against data, and the data's own floor) so that all are measured on the same grid. A sample
+    /// outside it is refused, unless <paramref name="clampToRange"/> says to count it in the nearest edge bin.
+    /// </param>
+    /// <param name="clampToRange">
+    /// Count samples outside <paramref name="range"/> in the nearest edge bin instead of refusing them: the edge bins then
+    /// stand for everything beyond them. Off by default, so that no sample is moved silently.
     /// </param>
     /// <remarks>
     /// The estimate is biased upwards by finite samples (two sample sets from one distribution do not score 0): report
     /// the score of two independent sets of the same sizes from the reference distribution next to it.
     /// </remarks>
-    public static double SymmetrizedKl(double[,] first, double[,] second, int bins = 100, double epsilon = 1e-10, HistogramRange? range = null)
+    public static double SymmetrizedKl(double[,] first, double[,] second, int bins = 100, double epsilon = 1e-10, HistogramRange? range = null, bool clampToRange = false)
     {
         ArgumentNullException.ThrowIfNull(first);
         ArgumentNullException.ThrowIfNull(second);
@@ -55,8 +59,9 @@ public static class HistogramDivergence
             (xMin, xMax, yMin, yMax) = (given.XMin, given.XMax, given.YMin, given.YMax);
         }
 
-        var p = Histogram(first, bins, xMin, xMax, yMin, yMax, epsilon);
-        var q = Histogram(second, bins, xMin, xMax, yMin, yMax, epsilon);
+        var grid = new HistogramRange(xMin, xMax, yMin, yMax);
+        var p = Probabilities(Histogram2D.Counts(first, bins, grid, clampToRange, nameof(first)), first.GetLength(0), epsilon);
+        var q = Probabilities(Histogram2D.Counts(second, bins, grid, clampToRange, nameof(second)), second.GetLength(0), epsilon);
         double forward = 0, backward = 0;
         for (var i = 0; i < p.Length; i++)
         {
@@ -88,29 +93,24 @@ public static class HistogramDivergence
         return max > min ? (min, max) : (min - 0.5, max + 0.5);
     }
 
-    private static double[] Histogram(double[,] samples, int bins, double xMin, double xMax, double yMin, double yMax, double epsilon)
+    /// <summary>Bin probabilities with <paramref name="epsilon"/> added to each, renormalised.</summary>
+    private static double[] Probabilities(double[,] counts, int samples, double epsilon)
     {
-        var counts = new double[bins * bins];
-        for (var n = 0; n < samples.GetLength(0); n++)
-        {
-            var i = Math.Clamp((int)Math.Floor((samples[n, 0] - xMin) / (xMax - xMin) * bins), 0, bins - 1);
-            var j = Math.Clamp((int)Math.Floor((samples[n, 1] - yMin) / (yMax - yMin) * bins), 0, bins - 1);
-            counts[(i * bins) + j]++;
-        }
-
+        var probabilities = new double[counts.Length];
         var total = 0.0;
-        for (var k = 0; k < counts.Length; k++)
+        var k = 0;
+        foreach (var count in counts)
         {
-            counts[k] = (counts[k] / samples.GetLength(0)) + epsilon;
-            total += counts[k];
+            probabilities[k] = (count / samples) + epsilon;
+            total += probabilities[k++];
         }
 
-        for (var k = 0; k < counts.Length; k++)
+        for (k = 0; k < probabilities.Length; k++)
         {
-            counts[k] /= total;
+            probabilities[k] /= total;
         }
 
-        return counts;
+        return probabilities;
     }
 }
 

@@ -14,9 +14,10 @@ public sealed class TimeLaggedPairs
     private readonly double[] _weight;
     private readonly double[] _temperature;
 
-    private TimeLaggedPairs(int lag, int[] input, int[] future, int[] futureLabel, double[] weight, double[] temperature)
+    private TimeLaggedPairs(int lag, int frameCount, int[] input, int[] future, int[] futureLabel, double[] weight, double[] temperature)
     {
         Lag = lag;
+        FrameCount = frameCount;
         _input = input;
         _future = future;
         _futureLabel = futureLabel;
@@ -26,6 +27,9 @@ public sealed class TimeLaggedPairs
 
     /// <summary>The lag in frames.</summary>
     public int Lag { get; }
+
+    /// <summary>Frames of the trajectories the pairs were built from (the range of the frame indices).</summary>
+    public int FrameCount { get; }
 
     /// <summary>Number of pairs.</summary>
     public int Count => _input.Length;
@@ -92,6 +96,6 @@ public sealed class TimeLaggedPairs
             offset += trajectory.FrameCount;
         }
 
-        return new TimeLaggedPairs(lag, input, future, futureLabel, weight, temperature);
+        return new TimeLaggedPairs(lag, offset, input, future, futureLabel, weight, temperature);
     }
 }

@@ -5,13 +5,12 @@ namespace DSpib.Data;
 
 /// <summary>
 /// Fluent builder of a <see cref="TrajectorySet"/>. Every frame matrix is copied and checked on
-/// <c>Add</c>, so a bad trajectory is reported at the call that added it.
+/// <c>Add</c>, so a bad trajectory is reported at the call that added it. Like every builder of the library,
+/// <see cref="Build"/> may be called again: each call makes a set of the trajectories added so far.
 /// </summary>
 public sealed class TrajectorySetBuilder
 {
     private readonly List<Trajectory> _trajectories = [];
-    private bool _built;
-
     internal TrajectorySetBuilder()
     {
     }
@@ -80,22 +79,19 @@ public sealed class TrajectorySetBuilder
         return Add(frames.ToArray(), temperature, weights, name);
     }
 
-    /// <summary>Validates the trajectories added so far and creates the set. The builder cannot be used again.</summary>
+    /// <summary>Creates a set of the trajectories added so far (at least one); the builder can go on adding for later sets.</summary>
     public TrajectorySet Build()
     {
-        ThrowIfBuilt();
         if (_trajectories.Count == 0)
         {
             throw new InvalidOperationException("The trajectory set is empty: add at least one trajectory with Add(frames, temperature) before Build().");
         }
 
-        _built = true;
         return new TrajectorySet([.. _trajectories]);
     }
 
     private TrajectorySetBuilder AddRowMajor(double[] data, int rows, int columns, double temperature, double[]? weights, string? name, string framesArgument)
     {
-        ThrowIfBuilt();
         var label = name ?? string.Create(CultureInfo.InvariantCulture, $"trajectory {_trajectories.Count}");
         if (rows == 0 || columns == 0)
         {
@@ -175,13 +171,5 @@ public sealed class TrajectorySetBuilder
         }
 
         return (double[])weights.Clone();
-    }
-
-    private void ThrowIfBuilt()
-    {
-        if (_built)
-        {
-            throw new InvalidOperationException("This builder has already built its trajectory set; start a new one with TrajectorySet.Create().");
-        }
     }
 }

@@ -6,7 +6,11 @@ namespace DSpib.Devices;
 public sealed class CudaBackend : DeviceBackend
 {
     internal CudaBackend(int index, TensorPrecision precision)
-        : base(precision)
+        : base(DeviceKind.Cuda, EnsureAvailable(index), precision)
+    {
+    }
+
+    private static int EnsureAvailable(int index)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         if (!IsRuntimeAvailable(out var reason))
@@ -20,18 +24,8 @@ public sealed class CudaBackend : DeviceBackend
             throw new DeviceUnavailableException($"CUDA device {index} was requested but only {count} CUDA device(s) are present (valid indices 0..{count - 1}).");
         }
 
-        Index = index;
-        Device = torch.device(DeviceType.CUDA, index);
+        return index;
     }
-
-    /// <summary>The CUDA device index.</summary>
-    public int Index { get; }
-
-    /// <inheritdoc />
-    public override string Name => $"cuda:{Index}";
-
-    /// <inheritdoc />
-    public override torch.Device Device { get; }
 
     /// <summary>Whether libtorch can use CUDA here; when not, <paramref name="reason"/> says what is missing.</summary>
     internal static bool IsRuntimeAvailable(out string reason)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using DSpib.Internal;
 using TorchSharp;
 
 namespace DSpib.Devices;
@@ -9,36 +10,48 @@ namespace DSpib.Devices;
 /// <see cref="Device"/> before training, and optimizers are created after the move.
 /// </summary>
 /// <remarks>
-/// Implement this class to plug in another device (for example a specific CUDA device chosen by
-/// a scheduler); <see cref="Cpu"/>, <see cref="Cuda"/> and <see cref="Auto"/> cover the usual cases.
-/// The native TorchSharp backend package (CPU or CUDA build of libtorch) is chosen by the application,
-/// not by this library.
+/// Derive from this class to plug in another device choice (for example a specific CUDA device chosen by a
+/// scheduler, or settings applied in <see cref="Activate"/>); <see cref="Cpu"/>, <see cref="Cuda"/> and
+/// <see cref="Auto"/> cover the usual cases. The public surface names devices by <see cref="DeviceKind"/> and index,
+/// not by TorchSharp types. The native TorchSharp backend package (CPU or CUDA build of libtorch) is chosen by the
+/// application, not by this library.
 /// </remarks>
 public abstract class DeviceBackend
 {
-    /// <summary>Creates a backend with the given precision.</summary>
-    /// <param name="precision">Precision of model parameters and data tensors.</param>
-    protected DeviceBackend(TensorPrecision precision)
-    {
-        if (!Enum.IsDefined(precision))
-        {
-            throw new ArgumentOutOfRangeException(nameof(precision), precision, "Use TensorPrecision.Float32 or TensorPrecision.Float64.");
-        }
+    private readonly torch.Device _device;
 
+    /// <summary>Creates a backend for a device and precision.</summary>
+    /// <param name="kind">The kind of device.</param>
+    /// <param name="index">The device's index among those of its kind (0 for the CPU).</param>
+    /// <param name="precision">Precision of model parameters and data tensors.</param>
+    protected DeviceBackend(DeviceKind kind, int index, TensorPrecision precision)
+    {
+        Require.Defined(kind, nameof(kind), "use DeviceKind.Cpu or DeviceKind.Cuda");
+        Require.AtLeast(index, 0, nameof(index), "use a device index from 0");
+        Require.Defined(precision, nameof(precision), "use TensorPrecision.Float32 or TensorPrecision.Float64");
+        Kind = kind;
+        Index = index;
         Precision = precision;
+        _device = kind == DeviceKind.Cpu ? torch.CPU : torch.device(DeviceType.CUDA, index);
     }
 
     /// <summary>A short human-readable name, such as <c>cpu</c> or <c>cuda:0</c>.</summary>
-    public abstract string Name { get; }
+    public virtual string Name => Kind == DeviceKind.Cpu ? "cpu" : $"cuda:{Index}";
 
-    /// <summary>The TorchSharp device tensors are placed on (advanced use).</summary>
-    public abstract torch.Device Device { get; }
+    /// <summary>The kind of device tensors are placed on.</summary>
+    public DeviceKind Kind { get; }
+
+    /// <summary>The device's index among those of its kind (0 for the CPU).</summary>
+    public int Index { get; }
 
     /// <summary>Precision of model parameters and data tensors.</summary>
     public TensorPrecision Precision { get; }
 
+    /// <summary>The TorchSharp device tensors are placed on.</summary>
+    internal torch.Device Device => _device;
+
     /// <summary>The TorchSharp scalar type that corresponds to <see cref="Precision"/>.</summary>
-    public torch.ScalarType ScalarType => Precision == TensorPrecision.Float64 ? torch.ScalarType.Float64 : torch.ScalarType.Float32;
+    internal torch.ScalarType ScalarType => Precision == TensorPrecision.Float64 ? torch.ScalarType.Float64 : torch.ScalarType.Float32;
 
     /// <summary>
     /// Applies process-wide settings this backend was explicitly asked for (such as a CPU thread count)
@@ -56,14 +69,11 @@ public abstract class DeviceBackend
     /// The setting is global to the process (a libtorch limitation) and is applied when a model on this backend is built or trained.
     /// </param>
     /// <param name="precision">Tensor precision.</param>
-    /// <param name="retainFreedMemory">
-    /// Keep freed native memory in the C heap for reuse (default), so that every training or sampling step does not
-    /// map fresh pages for its large intermediate tensors; on Linux with glibc this is about 5x faster for a D-SPIB
-    /// step. Process-wide (glibc's mmap and trim thresholds, set once when the backend is activated); up to 256 MiB
-    /// of freed memory per heap arena then stays mapped. Has no effect on other platforms.
-    /// </param>
-    public static CpuBackend Cpu(int? threads = null, TensorPrecision precision = TensorPrecision.Float32, bool retainFreedMemory = true) =>
-        new(threads, precision, retainFreedMemory);
+    /// <remarks>
+    /// On Linux, an application that trains or samples much should also call <see cref="NativeHeap.RetainFreedMemory"/>
+    /// once at start-up (process-wide; see there).
+    /// </remarks>
+    public static CpuBackend Cpu(int? threads = null, TensorPrecision precision = TensorPrecision.Float32) => new(threads, precision);
 
     /// <summary>
     /// A CUDA device. Throws <see cref="DeviceUnavailableException"/> at once when no CUDA runtime or no such device is present.

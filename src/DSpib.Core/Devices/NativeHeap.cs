@@ -3,17 +3,18 @@ using System.Runtime.InteropServices;
 namespace DSpib.Devices;
 
 /// <summary>
-/// Keeps freed native memory in the C heap instead of handing it back to the kernel after every step.
+/// Lets the C heap keep freed native memory for reuse instead of handing it back to the kernel after every step: a
+/// process-wide setting that an application applies explicitly, once, at start-up. The library never applies it.
 /// </summary>
 /// <remarks>
 /// libtorch allocates each large intermediate tensor (a few MiB for 8,192 score-network rows) with <c>malloc</c>.
 /// In a .NET process glibc serves them from <c>mmap</c> and returns them with <c>munmap</c> or a heap trim when they
-/// are freed, so the next step touches fresh pages: on the reference machine a D-SPIB step spent 80 % of its time in
-/// page faults (2.2 million in 20 s, 115 ms a step instead of 21 ms). Fixing glibc's mmap threshold at 32 MiB and its
-/// trim threshold at 256 MiB (<c>mallopt</c>, process-wide) keeps those blocks for reuse; the cost is that up to that
-/// much freed memory per heap arena stays mapped. Applied once per process, on Linux with glibc only.
+/// are freed, so the next step touches fresh pages: on an AMD EPYC machine a D-SPIB step spent 80 % of its time in page
+/// faults (115 ms a step instead of 21 ms; docs/performance.md). Fixing glibc's mmap threshold at 32 MiB and its trim
+/// threshold at 256 MiB (<c>mallopt</c>) keeps those blocks for reuse; the cost is that up to that much freed memory
+/// per heap arena stays mapped, for every library of the process. Linux with glibc only; elsewhere nothing changes.
 /// </remarks>
-internal static class NativeHeap
+public static class NativeHeap
 {
     private const int TrimThresholdOption = -1; // M_TRIM_THRESHOLD
     private const int MmapThresholdOption = -3; // M_MMAP_THRESHOLD
@@ -25,7 +26,10 @@ internal static class NativeHeap
     /// <summary>Whether the setting was applied in this process.</summary>
     public static bool IsRetainingFreedMemory => Volatile.Read(ref _applied) == 1;
 
-    /// <summary>Applies the setting once; returns whether it is in effect (false on other platforms or C libraries).</summary>
+    /// <summary>
+    /// Applies the setting to the whole process (once; later calls do nothing); returns whether it is in effect (false
+    /// on other platforms or C libraries).
+    /// </summary>
     public static bool RetainFreedMemory()
     {
         if (IsRetainingFreedMemory)

@@ -30,7 +30,7 @@ internal sealed class BatchTemperatures : IDisposable
     public IReadOnlyList<double> Distinct { get; }
 
     /// <summary>The temperatures of rows <paramref name="temperatures"/> under <paramref name="prior"/>'s temperature law and embedding.</summary>
-    public static BatchTemperatures Of(DiffusionPrior prior, IReadOnlyList<double> temperatures, ScalarType type, Device device)
+    public static BatchTemperatures Of(DiffusionPriorNetwork prior, IReadOnlyList<double> temperatures, ScalarType type, Device device)
     {
         var distinct = temperatures.Distinct().Order().ToArray();
         var position = distinct.Select((t, i) => (t, i)).ToDictionary(p => p.t, p => (long)p.i);
@@ -42,7 +42,7 @@ internal sealed class BatchTemperatures : IDisposable
     }
 
     /// <summary>All <paramref name="rows"/> rows at one temperature.</summary>
-    public static BatchTemperatures Uniform(DiffusionPrior prior, double temperature, long rows, ScalarType type, Device device) =>
+    public static BatchTemperatures Uniform(DiffusionPriorNetwork prior, double temperature, long rows, ScalarType type, Device device) =>
         Of(prior, Enumerable.Repeat(temperature, (int)rows).ToArray(), type, device);
 
     /// <summary>The rows <paramref name="rows"/> of these temperatures (a view for one batch; it shares the distinct tables).</summary>

@@ -1,221 +1,163 @@
+using System.Globalization;
+using DSpib.Analysis;
 using DSpib.Internal;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace DSpib.Diffusion;
 
 /// <summary>
-/// The temperature-conditioned diffusion prior p_psi(z | T): a score network under a VP-SDE whose noise scale is
-/// lambda(T). It predicts unit-variance noise, gives the denoising score-matching loss used in training, and serves
-/// the samplers and the exact likelihood as an <see cref="INoisePredictor"/>.
+/// The temperature-conditioned diffusion prior p(z | T) of a trained D-SPIB model: latent samples, exact log-densities
+/// and free energies at any temperature, including ones it was not trained at. A model has one when it was built with
+/// a diffusion prior (<see cref="DSpibModel.Diffusion"/>); the SPIB baseline has none.
 /// </summary>
-internal sealed class DiffusionPrior : nn.Module, INoisePredictor
+/// <remarks>
+/// The prior describes the latent samples the encoder gives during training, z = mu(X) + sigma eps: the encoder's
+/// means blurred by its noise (see docs/concepts.md).
+/// </remarks>
+public sealed class DiffusionPrior
 {
-    private readonly ScoreNetwork network;
+    /// <summary>Grid points per latent dimension when a method builds its own grid.</summary>
+    private const int DefaultGridPoints = 100;
 
-    /// <summary>The discrete schedule's tables (null for the continuous form).</summary>
-    private readonly DiscreteTables? tables;
+    /// <summary>Above this ratio of edge to peak density a marginal grid is reported as cutting off probability.</summary>
+    private const double TruncationRatio = 1e-3;
+
+    private readonly IDiffusionPriorOwner _owner;
+
+    internal DiffusionPrior(DiffusionPriorOptions options, int latentDimension, IDiffusionPriorOwner owner)
+    {
+        Options = options;
+        LatentDimension = latentDimension;
+        _owner = owner;
+    }
+
+    /// <summary>The SDE and score network the prior was built with.</summary>
+    public DiffusionPriorOptions Options { get; }
+
+    /// <summary>Dimension of the latent space it lives in.</summary>
+    public int LatentDimension { get; }
+
+    /// <summary>T_ref of the temperature law: the SDE's own, or the lowest training temperature (throws before training).</summary>
+    public double ReferenceTemperature => _owner.TrainedDiffusion.ReferenceTemperature;
+
+    /// <summary>The noise scale lambda(T) of the temperature law (throws before training).</summary>
+    /// <param name="temperature">k_B T (positive).</param>
+    public double Lambda(double temperature) => _owner.TrainedDiffusion.Lambda(temperature);
 
     /// <summary>
-    /// The integral of the likelihood weight beta / s^2 over [smallest time, 1]; in the discrete form its mean over
-    /// steps, which matches the uniform draw's mean over steps.
+    /// Generates latent samples at any temperature. Samples are drawn in batches, seeded, with progress and
+    /// cancellation between batches.
     /// </summary>
-    private readonly double likelihoodNormaliser;
-
-    public DiffusionPrior(VpSde sde, ScoreNet architecture, int latentDimension, double referenceTemperature, ScalarType type, Generator initGenerator)
-        : base(nameof(DiffusionPrior))
+    /// <param name="count">Number of samples (at least 1).</param>
+    /// <param name="temperature">k_B T to generate at (positive).</param>
+    /// <param name="sampler">How to sample (default: <see cref="SamplerOptions.DefaultFor"/> the model's SDE).</param>
+    /// <param name="seed">Seed of the draw; the same seed gives the same samples.</param>
+    /// <param name="progress">Receives the fraction done after each batch (optional).</param>
+    /// <param name="cancellationToken">Checked between batches.</param>
+    /// <returns>Count x <see cref="LatentDimension"/> latent samples.</returns>
+    /// <exception cref="OperationCanceledException">The token was cancelled; nothing is returned.</exception>
+    public double[,] Sample(int count, double temperature, SamplerOptions? sampler = null, int seed = 42, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
-        Sde = sde;
-        ReferenceTemperature = referenceTemperature;
-        network = new ScoreNetwork(architecture, latentDimension, type, initGenerator);
-        tables = sde.IsDiscrete ? new DiscreteTables(sde, type) : null;
-        RegisterComponents();
-        NativeLifetime.Own(this);
-        likelihoodNormaliser = sde.IsDiscrete
-            ? Enumerable.Range(0, sde.Steps).Sum(i => sde.DiscreteBeta(i) / (1 - sde.AlphaBar(i))) / sde.Steps
-            : Math.Log(Math.Exp(sde.IntegratedBeta(1)) - 1) - Math.Log(Math.Exp(sde.IntegratedBeta(sde.SmallestTime)) - 1);
-    }
-
-    public VpSde Sde { get; }
-
-    /// <summary>T_ref of the temperature law: the SDE's own, or the lowest training temperature.</summary>
-    public double ReferenceTemperature { get; }
-
-    public ScoreNet Architecture => network.Architecture;
-
-    /// <summary>lambda(T).</summary>
-    public double Lambda(double temperature) => Sde.Lambda(temperature, ReferenceTemperature);
-
-    /// <summary>The scalar the temperature embedding sees at <paramref name="temperature"/>.</summary>
-    public double TemperatureInput(double temperature) => Architecture.TemperatureEmbedding.InputValue(temperature, Lambda(temperature));
-
-    /// <inheritdoc />
-    public Tensor PredictNoise(Tensor z, DiffusionTime time, double temperature, double lambda)
-    {
-        // One time and one temperature for the whole batch: the conditioning is computed once and broadcast.
-        using var scope = NewDisposeScope();
-        using var timeInput = TensorArithmetic.Filled([1], TimeInput(time), z.dtype, z.device);
-        using var temperatureInput = TensorArithmetic.Filled([1], Architecture.TemperatureEmbedding.InputValue(temperature, lambda), z.dtype, z.device);
-        return network.Forward(z, network.Conditioning(timeInput, temperatureInput)).MoveToOuterDisposeScope();
+        Require.AtLeast(count, 1, nameof(count), "ask for at least one sample");
+        sampler ??= SamplerOptions.DefaultFor(Options.Sde);
+        sampler.Validate();
+        Require.That(sampler is not AncestralSampler || Options.Sde.IsDiscrete, nameof(sampler), sampler, "needs the discrete form of the SDE", "use SamplerOptions.ReverseSde() or ProbabilityFlow() with a continuous SDE");
+        using var call = NativeLifetime.Enter(_owner);
+        var network = _owner.TrainedDiffusion;
+        network.Lambda(temperature);
+        var result = new double[count, LatentDimension];
+        Generation.Sample(network, ArrayViews.AsSpan(result), LatentDimension, temperature, seed, sampler, _owner.Backend.ScalarType, _owner.Backend.Device, progress, cancellationToken);
+        return result;
     }
 
     /// <summary>
-    /// The denoising score-matching loss of each latent sample, averaged over <paramref name="draws"/> noise draws:
-    /// 1/2 mean_d (eps - eps_psi(m(t) z + lambda s(t) eps, t, T))^2, with t uniform (a uniform step index in the discrete
-    /// form) as in the reference, or drawn in proportion to the likelihood weight. Gradients flow into
-    /// <paramref name="z"/>.
+    /// Exact log-densities log p(z | T) at latent points, from the probability-flow ODE with the exact divergence
+    /// (fixed-step RK4). The free energy in k_B T units is F(z | T) = -log p(z | T) (multiply by k_B T for energy
+    /// units), as <see cref="FreeEnergySurface"/> and <see cref="FreeEnergyProfile"/> return it.
     /// </summary>
-    /// <param name="z">Latent samples [batch, D].</param>
-    /// <param name="temperatures">The temperature of each sample.</param>
-    /// <param name="draws">Noise draws M per sample (reference 16).</param>
-    /// <param name="generator">Source of t and eps.</param>
-    /// <param name="weighting">Uniform times (the reference) or likelihood-weighted, importance-sampled times.</param>
-    /// <returns>[batch] losses.</returns>
-    public Tensor DenoisingLoss(Tensor z, BatchTemperatures temperatures, int draws, Generator generator, DiffusionWeighting weighting = DiffusionWeighting.Unweighted)
+    /// <param name="latent">Points x <see cref="LatentDimension"/> latent coordinates.</param>
+    /// <param name="temperature">k_B T (positive).</param>
+    /// <param name="steps">RK4 steps (at least 1).</param>
+    /// <returns>log p at each point, in nats.</returns>
+    public double[] LogDensity(double[,] latent, double temperature, int steps = 100)
     {
-        var batch = z.shape[0];
-        var rows = batch * draws;
-        var type = z.dtype;
-        var device = z.device;
-        var repeated = z.repeat_interleave(draws, dim: 0);
-        var temperatureIndex = temperatures.Index.repeat_interleave(draws, dim: 0);
-        var lambda = temperatures.Lambdas.index_select(0, temperatureIndex).unsqueeze(1);
-        Tensor meanScale, noiseScale;
-        Tensor[] conditioning;
-        if (Sde.IsDiscrete)
-        {
-            var steps = weighting == DiffusionWeighting.Likelihood
-                ? multinomial(Tables(device).StepWeights, rows, replacement: true, generator: generator)
-                : randint(0, Sde.Steps, [rows], dtype: ScalarType.Int64, device: device, generator: generator);
-            var alphaBar = Tables(device).AlphaBars.index_select(0, steps);
-            meanScale = alphaBar.sqrt();
-            noiseScale = alphaBar.SubtractedFrom(1).sqrt();
-
-            // N steps x K temperatures is far fewer combinations than rows: condition each once, then gather.
-            var table = network.ConditioningTable(Tables(device).StepInputs, temperatures.Inputs);
-            var combination = steps.Times(temperatures.Inputs.shape[0]).Plus(temperatureIndex);
-            conditioning = table.Select(t => t.index_select(0, combination)).ToArray();
-        }
-        else
-        {
-            var uniform = rand([rows], dtype: type, device: device, generator: generator);
-            var t = weighting == DiffusionWeighting.Likelihood
-                ? LikelihoodTimes(uniform)
-                : uniform.Times(1 - Sde.SmallestTime).Plus(Sde.SmallestTime);
-            var integrated = t.Times(Sde.BetaMin).PlusScaled(t.Squared(), 0.5 * (Sde.BetaMax - Sde.BetaMin));
-            meanScale = integrated.Times(-0.5).exp();
-            noiseScale = (-(-integrated).expm1()).sqrt();
-
-            // Continuous times differ in every row; the temperature terms are still one per distinct temperature.
-            conditioning = network.TimeTerms(t);
-            var temperatureTerms = network.TemperatureTerms(temperatures.Inputs);
-            if (temperatureTerms is not null)
-            {
-                conditioning = conditioning.Zip(temperatureTerms, (time, temperature) => time.Plus(temperature.index_select(0, temperatureIndex))).ToArray();
-            }
-        }
-
-        var eps = randn([rows, z.shape[1]], dtype: type, device: device, generator: generator);
-        var noisy = (meanScale.unsqueeze(1) * repeated).Plus(lambda * noiseScale.unsqueeze(1) * eps);
-        var predicted = network.Forward(noisy, conditioning);
-        var perRow = (eps - predicted).Squared().mean([1]).Times(0.5);
-
-        // With importance sampling the likelihood weight divided by the sampling density is a constant, the integral of
-        // beta / s^2 over the times used; scaling by it keeps the term comparable to a cross-entropy bound.
-        var scale = weighting == DiffusionWeighting.Likelihood ? likelihoodNormaliser : 1.0;
-        return perRow.view(batch, draws).mean([1]).Times(scale);
+        EnsureLatentWidth(latent, nameof(latent));
+        Require.AtLeast(steps, 1, nameof(steps), "use at least one RK4 step");
+        using var call = NativeLifetime.Enter(_owner);
+        var network = _owner.TrainedDiffusion;
+        return FreeEnergyEvaluation.LogDensity(network, network.Sde, latent, temperature, network.Lambda(temperature), steps, _owner.Backend.ScalarType, _owner.Backend.Device);
     }
-
-    /// <summary>Step probabilities proportional to beta_i / (1 - alpha_bar_i), the discrete likelihood weight.</summary>
-    internal Tensor LikelihoodStepWeights => Tables(CPU).StepWeights;
 
     /// <summary>
-    /// Times with density proportional to beta(t) / (1 - exp(-B(t))) on [smallest time, 1], by inverting its CDF:
-    /// the density is d/dt log(exp(B(t)) - 1), so log(exp(B) - 1) is uniform between its values at the two ends.
+    /// The exact free-energy surface F(z | T) = -ln p(z | T), in k_B T units with minimum 0, of a two-dimensional latent
+    /// space on the grid <paramref name="x"/> by <paramref name="y"/>.
     /// </summary>
-    internal Tensor LikelihoodTimes(Tensor uniform)
+    /// <param name="temperature">k_B T (positive).</param>
+    /// <param name="x">Grid along z_1 (default: 100 points over the training data's latent range with a quarter of it added on each side).</param>
+    /// <param name="y">Grid along z_2 (default: likewise).</param>
+    /// <param name="steps">RK4 steps of the probability-flow ODE.</param>
+    public FreeEnergySurface FreeEnergySurface(double temperature, IReadOnlyList<double>? x = null, IReadOnlyList<double>? y = null, int steps = 100)
     {
-        var low = Math.Log(Math.Exp(Sde.IntegratedBeta(Sde.SmallestTime)) - 1);
-        var high = Math.Log(Math.Exp(Sde.IntegratedBeta(1)) - 1);
-        var integrated = uniform.Times(high - low).Plus(low).exp().log1p(); // B = log(1 + exp(L))
-        var slope = Sde.BetaMax - Sde.BetaMin;
-        return integrated.Times(2 * slope).Plus(Sde.BetaMin * Sde.BetaMin).sqrt().Minus(Sde.BetaMin).DividedBy(slope);
+        Require.That(LatentDimension == 2, nameof(LatentDimension), LatentDimension, "must be 2 for a free-energy surface", "use FreeEnergyProfile for one coordinate");
+        Require.AtLeast(steps, 1, nameof(steps), "use at least one RK4 step");
+        var xGrid = GridOrDefault(x, 0, nameof(x));
+        var yGrid = GridOrDefault(y, 1, nameof(y));
+        using var call = NativeLifetime.Enter(_owner);
+        var network = _owner.TrainedDiffusion;
+        return FreeEnergyEvaluation.Surface(network, network.Sde, xGrid, yGrid, temperature, network.Lambda(temperature), steps, _owner.Backend.ScalarType, _owner.Backend.Device);
     }
-
-    /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            tables?.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
-    /// <summary>The discrete schedule's tables on <paramref name="device"/> (moved there at the first use).</summary>
-    private DiscreteTables Tables(Device device) =>
-        tables?.On(device) ?? throw new InvalidOperationException("The continuous form of the SDE has no step tables.");
-
-    // The discrete form is trained on step indices; continuous-time samplers on it use the nearest step.
-    private double TimeInput(DiffusionTime time) => !Sde.IsDiscrete ? time.Time : time.Step >= 0 ? time.Step : Sde.StepOfTime(time.Time);
 
     /// <summary>
-    /// Tables derived from the discrete schedule, built once rather than at every training step. They are not module
-    /// buffers: the SDE recreates them, so they are not saved, and TorchSharp 0.107 neither moves nor disposes a module's
-    /// non-persistent buffers. They follow the device of the tensors they are used with instead.
+    /// The exact free-energy profile F(z_d | T) = -ln p(z_d | T) along one latent coordinate, in k_B T units with
+    /// minimum 0: the other coordinates are integrated out numerically over <paramref name="marginalGrid"/>. When the
+    /// density at the marginal grid's edges is above 1e-3 of its peak, the grid cuts off probability and a warning is
+    /// logged.
     /// </summary>
-    private sealed class DiscreteTables : IDisposable
+    /// <param name="dimension">Zero-based latent coordinate.</param>
+    /// <param name="temperature">k_B T (positive).</param>
+    /// <param name="grid">Grid along that coordinate (default: 100 points over the training data's latent range with a quarter of it added on each side).</param>
+    /// <param name="marginalGrid">Grid for each of the other coordinates (default: likewise, over the widest of their ranges).</param>
+    /// <param name="steps">RK4 steps of the probability-flow ODE.</param>
+    public FreeEnergyProfile FreeEnergyProfile(int dimension, double temperature, IReadOnlyList<double>? grid = null, IReadOnlyList<double>? marginalGrid = null, int steps = 100)
     {
-        public DiscreteTables(VpSde sde, ScalarType type)
+        Require.InRange(dimension, 0, true, LatentDimension - 1, true, nameof(dimension), $"use a latent coordinate from 0 to {LatentDimension - 1}");
+        Require.AtLeast(steps, 1, nameof(steps), "use at least one RK4 step");
+        var along = GridOrDefault(grid, dimension, nameof(grid));
+        var across = marginalGrid is not null || LatentDimension == 1
+            ? GridOrDefault(marginalGrid ?? along, dimension, nameof(marginalGrid))
+            : Enumerable.Range(0, LatentDimension).Where(d => d != dimension).Select(d => GridOrDefault(null, d, nameof(marginalGrid))).MaxBy(g => g[^1] - g[0])!;
+        using var call = NativeLifetime.Enter(_owner);
+        var network = _owner.TrainedDiffusion;
+        var (profile, edgeRatio) = FreeEnergyEvaluation.Profile(network, network.Sde, LatentDimension, dimension, along, across, temperature, network.Lambda(temperature), steps, _owner.Backend.ScalarType, _owner.Backend.Device);
+        if (edgeRatio > TruncationRatio)
         {
-            var steps = Enumerable.Range(0, sde.Steps).ToArray();
-            AlphaBars = Table(steps.Select(sde.AlphaBar), type);
-            StepWeights = Table(steps.Select(i => sde.DiscreteBeta(i) / (1 - sde.AlphaBar(i))), type);
-            StepInputs = Table(steps.Select(i => (double)i), type);
+            DiffusionLog.MarginalGridTruncates(_owner.Logger, dimension + 1, string.Create(CultureInfo.InvariantCulture, $"{across[0]:G4} to {across[^1]:G4}"), edgeRatio);
         }
 
-        /// <summary>alpha_bar_i.</summary>
-        public Tensor AlphaBars { get; private set; }
+        return profile;
+    }
 
-        /// <summary>beta_i / (1 - alpha_bar_i), the discrete likelihood weight.</summary>
-        public Tensor StepWeights { get; private set; }
-
-        /// <summary>The step indices as the score network's time input.</summary>
-        public Tensor StepInputs { get; private set; }
-
-        /// <summary>These tables, moved to <paramref name="device"/> first if they are elsewhere.</summary>
-        public DiscreteTables On(Device device)
+    /// <summary>The given grid checked, or the default one along <paramref name="dimension"/>.</summary>
+    private double[] GridOrDefault(IReadOnlyList<double>? grid, int dimension, string argumentName)
+    {
+        if (grid is not null)
         {
-            // TorchSharp's Device has reference equality: compare what it names.
-            if (AlphaBars.device_type != device.type || AlphaBars.device_index != device.index)
-            {
-                AlphaBars = Move(AlphaBars, device);
-                StepWeights = Move(StepWeights, device);
-                StepInputs = Move(StepInputs, device);
-            }
-
-            return this;
+            var points = grid.ToArray();
+            Require.That(points.Length >= 2 && points.All(double.IsFinite), argumentName, $"{points.Length} points", "needs at least two finite points", "give a grid of at least two points");
+            return points;
         }
 
-        public void Dispose()
-        {
-            AlphaBars.Dispose();
-            StepWeights.Dispose();
-            StepInputs.Dispose();
-        }
+        var bounds = _owner.LatentBounds ?? throw new ArgumentException($"The model does not know the range of its training data (its file predates it), so {argumentName} must be given.", argumentName);
+        var low = bounds.Minimum[dimension];
+        var high = bounds.Maximum[dimension];
+        var margin = 0.25 * Math.Max(high - low, 1e-6);
+        return Enumerable.Range(0, DefaultGridPoints).Select(i => low - margin + ((high - low + (2 * margin)) * i / (DefaultGridPoints - 1))).ToArray();
+    }
 
-        private static Tensor Move(Tensor table, Device device)
-        {
-            var moved = NativeLifetime.Own(table.to(device));
-            table.Dispose();
-            return moved;
-        }
-
-        private static Tensor Table(IEnumerable<double> values, ScalarType type)
-        {
-            using var scope = NewDisposeScope();
-            return NativeLifetime.Own(tensor(values.ToArray(), dtype: ScalarType.Float64).to(type));
-        }
+    private void EnsureLatentWidth(double[,] latent, string argumentName)
+    {
+        Require.NotNull(latent, argumentName, "give points x latent dimensions");
+        Require.That(latent.GetLength(1) == LatentDimension, argumentName, $"{latent.GetLength(1)} coordinates", $"must have {LatentDimension} coordinates per point, as the latent space", "give one column per latent dimension");
+        Require.That(ArrayViews.AsReadOnlySpan(latent).IndexOfAnyExceptInRange(double.MinValue, double.MaxValue) < 0, argumentName, "a NaN or infinite coordinate", "must hold finite coordinates only", "remove or repair those points");
     }
 }

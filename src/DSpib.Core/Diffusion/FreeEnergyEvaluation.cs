@@ -56,9 +56,11 @@ internal static class FreeEnergyEvaluation
 
     /// <summary>
     /// F along latent coordinate <paramref name="dimension"/>, with the other coordinates integrated out numerically:
-    /// p(z_d) = sum over the product grid of the others of p(z) times the cell volume, summed in log space.
+    /// p(z_d) = sum over the product grid of the others of p(z) times the cell volume, summed in log space. Also the
+    /// largest density on the marginal grid's edges relative to the largest anywhere: well above 0, the marginal grid
+    /// cuts off probability mass.
     /// </summary>
-    public static FreeEnergyProfile Profile(INoisePredictor predictor, VpSde sde, int latentDimension, int dimension, double[] grid, double[] otherGrid, double temperature, double lambda, int steps, ScalarType type, Device device)
+    public static (FreeEnergyProfile Profile, double EdgeDensityRatio) Profile(INoisePredictor predictor, VpSde sde, int latentDimension, int dimension, double[] grid, double[] otherGrid, double temperature, double lambda, int steps, ScalarType type, Device device)
     {
         var others = latentDimension - 1;
         var combinations = (int)Math.Pow(otherGrid.Length, others);
@@ -84,6 +86,7 @@ internal static class FreeEnergyEvaluation
         }
 
         var logDensity = LogDensity(predictor, sde, points, temperature, lambda, steps, type, device);
+        var edgeDensityRatio = EdgeDensityRatio(logDensity, grid.Length, combinations, others, otherGrid.Length);
         var marginal = new double[grid.Length];
         for (var g = 0; g < grid.Length; g++)
         {
@@ -104,6 +107,32 @@ internal static class FreeEnergyEvaluation
             marginal[g] = maximum + Math.Log(sum);
         }
 
-        return FreeEnergyProfile.FromLogDensity(grid, marginal);
+        return (FreeEnergyProfile.FromLogDensity(grid, marginal), edgeDensityRatio);
+    }
+
+    /// <summary>max p on the points where some other coordinate is at an end of its grid, over max p everywhere.</summary>
+    private static double EdgeDensityRatio(double[] logDensity, int gridPoints, int combinations, int others, int otherPoints)
+    {
+        var peak = double.NegativeInfinity;
+        var edge = double.NegativeInfinity;
+        for (var row = 0; row < gridPoints * combinations; row++)
+        {
+            peak = Math.Max(peak, logDensity[row]);
+            var rest = row % combinations;
+            var atEdge = false;
+            for (var d = 0; d < others; d++)
+            {
+                var index = rest % otherPoints;
+                atEdge |= index == 0 || index == otherPoints - 1;
+                rest /= otherPoints;
+            }
+
+            if (atEdge)
+            {
+                edge = Math.Max(edge, logDensity[row]);
+            }
+        }
+
+        return others == 0 ? 0 : Math.Exp(edge - peak);
     }
 }

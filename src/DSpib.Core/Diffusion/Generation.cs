@@ -13,7 +13,7 @@ internal static class Generation
     public const int BatchRows = 20_000;
 
     /// <summary>Fills <paramref name="output"/> (count x D, row-major) with samples at one temperature.</summary>
-    public static void Sample(DiffusionPrior prior, Span<double> output, int dimension, double temperature, int seed, DiffusionSampler sampler, int steps, ScalarType type, Device device, IProgress<double>? progress, CancellationToken cancellationToken)
+    public static void Sample(DiffusionPriorNetwork prior, Span<double> output, int dimension, double temperature, int seed, SamplerOptions sampler, ScalarType type, Device device, IProgress<double>? progress, CancellationToken cancellationToken)
     {
         var count = output.Length / dimension;
         var lambda = prior.Lambda(temperature);
@@ -26,11 +26,11 @@ internal static class Generation
             using var scope = NewDisposeScope();
             var samples = sampler switch
             {
-                DiffusionSampler.Ancestral => Samplers.Ancestral(prior, prior.Sde, rows, dimension, temperature, lambda, generator, type, device),
-                DiffusionSampler.ReverseSde => Samplers.ReverseSde(prior, prior.Sde, steps, rows, dimension, temperature, lambda, generator, type, device),
-                DiffusionSampler.PredictorCorrector => Samplers.ReverseSde(prior, prior.Sde, steps, rows, dimension, temperature, lambda, generator, type, device, correctorSteps: 1),
-                DiffusionSampler.ProbabilityFlow => Samplers.ProbabilityFlowRk4(prior, prior.Sde, steps, rows, dimension, temperature, lambda, generator, type, device),
-                DiffusionSampler.ProbabilityFlowAdaptive => Samplers.ProbabilityFlowDormandPrince(prior, prior.Sde, rows, dimension, temperature, lambda, generator, type, device).Samples,
+                AncestralSampler => Samplers.Ancestral(prior, prior.Sde, rows, dimension, temperature, lambda, generator, type, device),
+                ReverseSdeSampler s => Samplers.ReverseSde(prior, prior.Sde, s.Steps, rows, dimension, temperature, lambda, generator, type, device),
+                PredictorCorrectorSampler s => Samplers.ReverseSde(prior, prior.Sde, s.Steps, rows, dimension, temperature, lambda, generator, type, device, correctorSteps: 1, s.SignalToNoise),
+                ProbabilityFlowSampler s => Samplers.ProbabilityFlowRk4(prior, prior.Sde, s.Steps, rows, dimension, temperature, lambda, generator, type, device),
+                AdaptiveProbabilityFlowSampler s => Samplers.ProbabilityFlowDormandPrince(prior, prior.Sde, rows, dimension, temperature, lambda, generator, type, device, s.Tolerance, s.Tolerance).Samples,
                 _ => throw new ArgumentOutOfRangeException(nameof(sampler), sampler, "Unknown sampler."),
             };
             samples.to(ScalarType.Float64).cpu().contiguous().data<double>().CopyTo(output.Slice(start * dimension, rows * dimension));

@@ -1,4 +1,5 @@
-using DSpib.Spib;
+using DSpib.Internal;
+using DSpib.Networks;
 
 namespace DSpib.Diffusion;
 
@@ -6,13 +7,15 @@ namespace DSpib.Diffusion;
 /// The architecture of the score network eps_psi(z_t, t, T), which predicts the noise added to a latent sample:
 /// an MLP whose hidden layers each receive A_k e_t + B_k e_T before their activation, where e_t and e_T are the time and
 /// temperature embeddings. Build one with <see cref="Create"/>; <c>ScoreNet.Create().Reference()</c> is the reference
-/// shape exactly.
+/// shape exactly. Two architectures with the same settings are equal.
 /// </summary>
 public sealed record ScoreNet
 {
+    private readonly ValueList<int> _hiddenLayers;
+
     internal ScoreNet(IReadOnlyList<int> hiddenLayers, Activation activation, bool residual, int timeEmbeddingDimension, double timeEmbeddingScale, TemperatureEmbedding temperatureEmbedding, int seed)
     {
-        HiddenLayers = hiddenLayers;
+        _hiddenLayers = ValueList<int>.Of(hiddenLayers, nameof(HiddenLayers));
         Activation = activation;
         Residual = residual;
         TimeEmbeddingDimension = timeEmbeddingDimension;
@@ -21,11 +24,11 @@ public sealed record ScoreNet
         Seed = seed;
     }
 
-    /// <summary>Starts a fluent builder with the reference architecture's settings.</summary>
+    /// <summary>Starts a fluent builder with the library's default architecture: the reference shape with the smooth temperature embedding.</summary>
     public static ScoreNetBuilder Create() => new();
 
     /// <summary>Widths of the hidden layers (reference 16, 64, 64, 64, 64, 16).</summary>
-    public IReadOnlyList<int> HiddenLayers { get; }
+    public IReadOnlyList<int> HiddenLayers => _hiddenLayers;
 
     /// <summary>Activation of the hidden layers (reference ReLU).</summary>
     public Activation Activation { get; }
@@ -42,13 +45,26 @@ public sealed record ScoreNet
     /// <summary>The temperature embedding.</summary>
     public TemperatureEmbedding TemperatureEmbedding { get; }
 
-    /// <summary>Seed of the time embedding's random frequencies.</summary>
+    /// <summary>Seed of the time embedding's random frequencies (a fixed part of the architecture, 0 by default, not the model's seed).</summary>
     public int Seed { get; }
+
+    /// <summary>Throws <see cref="ArgumentException"/>, naming the setting, unless the architecture is valid.</summary>
+    public void Validate()
+    {
+        Require.That(HiddenLayers.Count > 0, nameof(HiddenLayers), "[]", "needs at least one hidden layer", "give the widths with WithHiddenLayers");
+        Require.Widths(HiddenLayers, nameof(HiddenLayers), "give every hidden layer a width of at least 1 with WithHiddenLayers");
+        Require.Defined(Activation, nameof(Activation), "use one of the Activation values in WithActivation");
+        Require.That(TimeEmbeddingDimension >= 2 && TimeEmbeddingDimension % 2 == 0, nameof(TimeEmbeddingDimension), TimeEmbeddingDimension, "must be even and at least 2", "use an even width such as 16 in WithTimeEmbedding");
+        Require.Positive(TimeEmbeddingScale, nameof(TimeEmbeddingScale), "use a positive frequency scale in WithTimeEmbedding");
+        Require.NotNull(TemperatureEmbedding, nameof(TemperatureEmbedding), "set one with WithTemperatureEmbedding").Validate();
+    }
 }
 
 /// <summary>
 /// Fluent builder of a <see cref="ScoreNet"/>; starts from the reference architecture with the smooth temperature
 /// embedding (<see cref="TemperatureEmbedding.Smooth"/>), and <see cref="Reference"/> gives the reference's embedding too.
+/// Like every builder of the library it only records settings; <see cref="Build"/> validates them and may be called
+/// again, each time returning a new architecture.
 /// </summary>
 public sealed class ScoreNetBuilder
 {
@@ -83,13 +99,7 @@ public sealed class ScoreNetBuilder
     /// <param name="widths">At least one width, each at least 1.</param>
     public ScoreNetBuilder WithHiddenLayers(params int[] widths)
     {
-        ArgumentNullException.ThrowIfNull(widths);
-        if (widths.Length == 0 || widths.Any(w => w < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(widths), "Give at least one hidden layer, each at least 1 wide.");
-        }
-
-        _hidden = (int[])widths.Clone();
+        _hidden = (int[])Require.NotNull(widths, nameof(ScoreNet.HiddenLayers), "give at least one width").Clone();
         return this;
     }
 
@@ -97,11 +107,6 @@ public sealed class ScoreNetBuilder
     /// <param name="activation">The activation.</param>
     public ScoreNetBuilder WithActivation(Activation activation)
     {
-        if (!Enum.IsDefined(activation))
-        {
-            throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");
-        }
-
         _activation = activation;
         return this;
     }
@@ -119,16 +124,6 @@ public sealed class ScoreNetBuilder
     /// <param name="scale">Frequency scale (positive).</param>
     public ScoreNetBuilder WithTimeEmbedding(int dimension, double scale)
     {
-        if (dimension < 2 || dimension % 2 != 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "Use an even width of at least 2.");
-        }
-
-        if (!(scale > 0) || !double.IsFinite(scale))
-        {
-            throw new ArgumentOutOfRangeException(nameof(scale), scale, "The frequency scale must be positive and finite.");
-        }
-
         (_timeDimension, _timeScale) = (dimension, scale);
         return this;
     }
@@ -137,12 +132,11 @@ public sealed class ScoreNetBuilder
     /// <param name="embedding">For example <c>TemperatureEmbedding.Fourier(16, scale: 0.1).OfLogTemperature()</c>.</param>
     public ScoreNetBuilder WithTemperatureEmbedding(TemperatureEmbedding embedding)
     {
-        ArgumentNullException.ThrowIfNull(embedding);
-        _temperature = embedding;
+        _temperature = Require.NotNull(embedding, nameof(ScoreNet.TemperatureEmbedding), "give an embedding, or TemperatureEmbedding.None");
         return this;
     }
 
-    /// <summary>Seed of the time embedding's random frequencies.</summary>
+    /// <summary>Seed of the time embedding's random frequencies (default 0).</summary>
     /// <param name="seed">Any integer.</param>
     public ScoreNetBuilder WithSeed(int seed)
     {
@@ -150,6 +144,12 @@ public sealed class ScoreNetBuilder
         return this;
     }
 
-    /// <summary>Creates the architecture description.</summary>
-    public ScoreNet Build() => new(_hidden, _activation, _residual, _timeDimension, _timeScale, _temperature, _seed);
+    /// <summary>Validates the settings and creates the architecture description.</summary>
+    /// <exception cref="ArgumentException">A setting is not valid; the exception names it.</exception>
+    public ScoreNet Build()
+    {
+        var scoreNet = new ScoreNet(_hidden, _activation, _residual, _timeDimension, _timeScale, _temperature, _seed);
+        scoreNet.Validate();
+        return scoreNet;
+    }
 }

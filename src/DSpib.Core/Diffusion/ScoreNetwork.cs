@@ -1,4 +1,5 @@
 using DSpib.Internal;
+using DSpib.Networks;
 using DSpib.Spib;
 using TorchSharp;
 using TorchSharp.Modules;

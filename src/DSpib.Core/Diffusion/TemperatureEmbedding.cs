@@ -1,3 +1,5 @@
+using DSpib.Internal;
+using DSpib.Networks;
 using DSpib.Spib;
 
 namespace DSpib.Diffusion;
@@ -87,27 +89,36 @@ public sealed record TemperatureEmbedding
     /// <param name="dimension">Embedding width, even and at least 2 (reference 16).</param>
     /// <param name="scale">Standard deviation of the frequencies (0.1 smooth, the default; the reference's 100).</param>
     /// <param name="seed">Seed of the frequencies.</param>
-    public static TemperatureEmbedding Fourier(int dimension = 16, double scale = 0.1, int seed = 0)
-    {
-        if (dimension < 2 || dimension % 2 != 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "Fourier features come in sine/cosine pairs: use an even dimension of at least 2.");
-        }
-
-        if (!(scale > 0) || !double.IsFinite(scale))
-        {
-            throw new ArgumentOutOfRangeException(nameof(scale), scale, "The frequency scale must be positive and finite.");
-        }
-
-        return new TemperatureEmbedding(TemperatureEmbeddingKind.Fourier, dimension, scale, TemperatureInput.LogTemperature, seed, Activation.ReLU);
-    }
+    public static TemperatureEmbedding Fourier(int dimension = 16, double scale = 0.1, int seed = 0) =>
+        Validated(new TemperatureEmbedding(TemperatureEmbeddingKind.Fourier, dimension, scale, TemperatureInput.LogTemperature, seed, Activation.ReLU));
 
     /// <summary>A learned embedding: Linear(1, dimension), activation, Linear(dimension, dimension), activation.</summary>
     /// <param name="dimension">Embedding width (at least 1).</param>
-    public static TemperatureEmbedding Learned(int dimension = 16)
+    public static TemperatureEmbedding Learned(int dimension = 16) =>
+        Validated(new TemperatureEmbedding(TemperatureEmbeddingKind.Learned, dimension, 0, TemperatureInput.LogTemperature, 0, Activation.SiLU));
+
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/>, naming the setting, unless the embedding is valid. Every model builder
+    /// and model file runs it, so an embedding changed with a <c>with</c> expression is checked before it is used.
+    /// </summary>
+    public void Validate()
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
-        return new TemperatureEmbedding(TemperatureEmbeddingKind.Learned, dimension, 0, TemperatureInput.LogTemperature, 0, Activation.SiLU);
+        Require.Defined(Kind, nameof(Kind), "use TemperatureEmbedding.Fourier(), Learned() or None");
+        Require.Defined(Input, nameof(Input), "use OfTemperature(), OfLogTemperature(), OfInverseTemperature() or OfLambda()");
+        Require.Defined(Activation, nameof(Activation), "use one of the Activation values");
+        switch (Kind)
+        {
+            case TemperatureEmbeddingKind.Fourier:
+                Require.That(Dimension >= 2 && Dimension % 2 == 0, nameof(Dimension), Dimension, "must be even and at least 2 (Fourier features come in sine/cosine pairs)", "use an even width such as 16");
+                Require.Positive(Scale, nameof(Scale), "use a positive frequency scale such as 0.1 (smooth) or 100 (the reference)");
+                break;
+            case TemperatureEmbeddingKind.Learned:
+                Require.AtLeast(Dimension, 1, nameof(Dimension), "use a width such as 16");
+                break;
+            default:
+                Require.That(Dimension == 0, nameof(Dimension), Dimension, "must be 0 without an embedding", "use TemperatureEmbedding.None as it is");
+                break;
+        }
     }
 
     /// <summary>Embeds k_B T.</summary>
@@ -125,6 +136,12 @@ public sealed record TemperatureEmbedding
     /// <summary>Uses <paramref name="activation"/> after the embedding's linear layers.</summary>
     /// <param name="activation">The activation.</param>
     public TemperatureEmbedding WithActivation(Activation activation) => this with { Activation = activation };
+
+    private static TemperatureEmbedding Validated(TemperatureEmbedding embedding)
+    {
+        embedding.Validate();
+        return embedding;
+    }
 
     /// <summary>The scalar the embedding sees for temperature <paramref name="temperature"/> with noise scale <paramref name="lambda"/>.</summary>
     /// <param name="temperature">k_B T.</param>

@@ -1,3 +1,5 @@
+using DSpib.Internal;
+
 namespace DSpib.Diffusion;
 
 /// <summary>
@@ -9,9 +11,9 @@ namespace DSpib.Diffusion;
 /// <remarks>
 /// The discrete (DDPM) form with N steps and beta_i = linspace(beta_start, beta_end, N) is the same SDE with
 /// beta_min = N beta_start and beta_max = N beta_end, step i sitting at time (i + 1) / N. Build either with
-/// <see cref="Create"/>.
+/// <see cref="Create"/>. Two SDEs with the same parameters and the same temperature law are equal.
 /// </remarks>
-public sealed class VpSde
+public sealed class VpSde : IEquatable<VpSde>
 {
     private readonly double[] _discreteBetas;
     private readonly double[] _alphaBars;
@@ -26,8 +28,9 @@ public sealed class VpSde
         BetaEnd = betaEnd;
         TemperatureLaw = law;
         ReferenceTemperature = referenceTemperature;
-        _discreteBetas = new double[steps];
-        _alphaBars = new double[steps];
+        // An invalid step count is reported by Validate, not by the array allocation.
+        _discreteBetas = new double[Math.Max(steps, 0)];
+        _alphaBars = new double[Math.Max(steps, 0)];
         if (steps > 0)
         {
             var product = 1.0;
@@ -40,7 +43,7 @@ public sealed class VpSde
         }
     }
 
-    /// <summary>Starts a fluent builder (continuous, beta_min 0.1, beta_max 20, smallest time 1e-3, linear law).</summary>
+    /// <summary>Starts a fluent builder (continuous, beta_min 0.1, beta_max 20, smallest time 1e-3, square-root temperature law).</summary>
     public static VpSdeBuilder Create() => new();
 
     /// <summary>beta(0).</summary>
@@ -56,7 +59,7 @@ public sealed class VpSde
     public int Steps { get; }
 
     /// <summary>Whether this is the discrete (DDPM) form.</summary>
-    public bool IsDiscrete => Steps > 0;
+    public bool IsDiscrete => Steps != 0;
 
     /// <summary>beta_0 of the discrete form (NaN for the continuous form).</summary>
     public double BetaStart { get; }
@@ -131,6 +134,41 @@ public sealed class VpSde
     /// <param name="fallbackReference">T_ref to use when <see cref="ReferenceTemperature"/> is not set (the lowest training temperature).</param>
     public double Lambda(double temperature, double fallbackReference) =>
         TemperatureLaw.Scale(temperature, ReferenceTemperature ?? fallbackReference);
+
+    /// <summary>Throws <see cref="ArgumentException"/>, naming the parameter, unless the SDE is valid.</summary>
+    public void Validate()
+    {
+        Require.NotNull(TemperatureLaw, nameof(TemperatureLaw), "use TemperatureLaw.Linear, SquareRoot or Custom(...) in WithTemperatureLaw");
+        if (ReferenceTemperature is double reference)
+        {
+            Require.Positive(reference, nameof(ReferenceTemperature), "give a positive k_B T in WithReferenceTemperature, or leave it out for the lowest training temperature");
+        }
+
+        if (IsDiscrete)
+        {
+            Require.AtLeast(Steps, 2, nameof(Steps), "use at least 2 steps in Discrete(...)");
+            Require.InRange(BetaStart, 0, false, 1, false, nameof(BetaStart), "use a beta_start in (0, 1) in Discrete(...), 1e-4 for the reference");
+            Require.InRange(BetaEnd, BetaStart, true, 1, false, nameof(BetaEnd), "use a beta_end in [beta_start, 1) in Discrete(...), 0.2 for the reference");
+            return;
+        }
+
+        Require.Positive(BetaMin, nameof(BetaMin), "use a positive beta_min in Continuous(...), such as 0.1");
+        Require.That(BetaMax > BetaMin && double.IsFinite(BetaMax), nameof(BetaMax), BetaMax, "must be finite and larger than beta_min", "use a beta_max such as 20 in Continuous(...)");
+        Require.InRange(SmallestTime, 0, false, 0.1, true, nameof(SmallestTime), "use a smallest time in (0, 0.1] in Continuous(...), 1e-3 to 1e-5 being usual");
+    }
+
+    /// <inheritdoc />
+    public bool Equals(VpSde? other) =>
+        other is not null
+        && BetaMin.Equals(other.BetaMin) && BetaMax.Equals(other.BetaMax) && SmallestTime.Equals(other.SmallestTime)
+        && Steps == other.Steps && BetaStart.Equals(other.BetaStart) && BetaEnd.Equals(other.BetaEnd)
+        && ReferenceEquals(TemperatureLaw, other.TemperatureLaw) && ReferenceTemperature == other.ReferenceTemperature;
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => Equals(obj as VpSde);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(BetaMin, BetaMax, SmallestTime, Steps, BetaStart, BetaEnd, TemperatureLaw, ReferenceTemperature);
 
     private int CheckStep(int step)
     {

@@ -1,6 +1,9 @@
 namespace DSpib.Diffusion;
 
-/// <summary>Fluent builder of a <see cref="VpSde"/>.</summary>
+/// <summary>
+/// Fluent builder of a <see cref="VpSde"/>. Like every builder of the library it only records settings;
+/// <see cref="Build"/> validates them and may be called again, each time returning a new SDE.
+/// </summary>
 public sealed class VpSdeBuilder
 {
     private double _betaMin = 0.1;
@@ -22,21 +25,6 @@ public sealed class VpSdeBuilder
     /// <param name="smallestTime">Smallest time used, in (0, 0.1] (1e-3 to 1e-5 are usual).</param>
     public VpSdeBuilder Continuous(double betaMin = 0.1, double betaMax = 20, double smallestTime = 1e-3)
     {
-        if (!(betaMin > 0) || !double.IsFinite(betaMin))
-        {
-            throw new ArgumentOutOfRangeException(nameof(betaMin), betaMin, "beta_min must be positive and finite.");
-        }
-
-        if (!(betaMax > betaMin) || !double.IsFinite(betaMax))
-        {
-            throw new ArgumentOutOfRangeException(nameof(betaMax), betaMax, "beta_max must be finite and larger than beta_min.");
-        }
-
-        if (!(smallestTime > 0 && smallestTime <= 0.1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(smallestTime), smallestTime, "The smallest time must be in (0, 0.1].");
-        }
-
         (_betaMin, _betaMax, _smallestTime, _steps, _betaStart, _betaEnd) = (betaMin, betaMax, smallestTime, 0, double.NaN, double.NaN);
         return this;
     }
@@ -47,17 +35,6 @@ public sealed class VpSdeBuilder
     /// <param name="betaEnd">beta_{N-1}, in [beta_start, 1).</param>
     public VpSdeBuilder Discrete(int steps = 100, double betaStart = 1e-4, double betaEnd = 0.2)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 2);
-        if (!(betaStart > 0 && betaStart < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(betaStart), betaStart, "beta_start must be in (0, 1).");
-        }
-
-        if (!(betaEnd >= betaStart && betaEnd < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(betaEnd), betaEnd, "beta_end must be in [beta_start, 1).");
-        }
-
         // The same SDE as the continuous form with beta_min = N beta_start and beta_max = N beta_end.
         (_betaMin, _betaMax, _smallestTime, _steps, _betaStart, _betaEnd) = (steps * betaStart, steps * betaEnd, 1.0 / steps, steps, betaStart, betaEnd);
         return this;
@@ -76,7 +53,6 @@ public sealed class VpSdeBuilder
     /// <param name="law">The law.</param>
     public VpSdeBuilder WithTemperatureLaw(TemperatureLaw law)
     {
-        ArgumentNullException.ThrowIfNull(law);
         _law = law;
         return this;
     }
@@ -85,15 +61,16 @@ public sealed class VpSdeBuilder
     /// <param name="temperature">Positive k_B T.</param>
     public VpSdeBuilder WithReferenceTemperature(double temperature)
     {
-        if (!(temperature > 0) || !double.IsFinite(temperature))
-        {
-            throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "The reference temperature must be positive and finite.");
-        }
-
         _referenceTemperature = temperature;
         return this;
     }
 
-    /// <summary>Creates the SDE.</summary>
-    public VpSde Build() => new(_betaMin, _betaMax, _smallestTime, _steps, _betaStart, _betaEnd, _law, _referenceTemperature);
+    /// <summary>Validates the settings and creates the SDE.</summary>
+    /// <exception cref="ArgumentException">A setting is not valid; the exception names it.</exception>
+    public VpSde Build()
+    {
+        var sde = new VpSde(_betaMin, _betaMax, _smallestTime, _steps, _betaStart, _betaEnd, _law, _referenceTemperature);
+        sde.Validate();
+        return sde;
+    }
 }

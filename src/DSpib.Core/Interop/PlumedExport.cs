@@ -1,8 +1,9 @@
-using DSpib.Internal;
 using System.Globalization;
 using System.Reflection;
 using System.Text;
 using DSpib.Data.IO;
+using DSpib.Internal;
+using DSpib.Networks;
 using DSpib.Spib;
 
 namespace DSpib.Interop;
@@ -64,10 +65,15 @@ public static class PlumedExport
         CheckLabel(label);
 
         // The architecture is known before training, so an encoder that cannot be exported is refused first.
-        var options = model.Configuration.Encoder;
+        var options = model.Options.Encoder;
         if (!options.IsLinear && AnnActivation(options.Activation) is null)
         {
             throw new NotSupportedException($"The encoder's hidden layers use {options.Activation}, which PLUMED's ANN module cannot compute (it has Linear, Tanh and Circular). Build the model WithMlpEncoder(..., Activation.Tanh) or WithLinearEncoder() to export it.");
+        }
+
+        if (!model.IsTrained)
+        {
+            throw new InvalidOperationException("The model is not trained yet: train it with Trainer.Create()...Build().Fit(model, data, labels) first.");
         }
 
         var network = model.Network;
@@ -197,10 +203,10 @@ public static class PlumedExport
     /// <summary>PLUMED inputs are Unix text files on every platform.</summary>
     private static void Line(StringBuilder text, string line) => text.Append(line).Append('\n');
 
-    private static void CheckArguments(IReadOnlyList<string> argumentNames, int inputDimension)
+    private static void CheckArguments(IReadOnlyList<string> argumentNames, int? inputDimension)
     {
         ArgumentNullException.ThrowIfNull(argumentNames);
-        if (argumentNames.Count != inputDimension)
+        if (inputDimension is not null && argumentNames.Count != inputDimension)
         {
             throw new ArgumentException(Invariant($"Give one PLUMED argument per descriptor: the model takes {inputDimension}, {argumentNames.Count} were given."), nameof(argumentNames));
         }

@@ -25,15 +25,13 @@ public static class TableExport
     public static IReadOnlyList<string> ExportLatentTrajectories(this DSpibModel model, TrajectorySet data, string folder, TableFormat format = TableFormat.Npy)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(data);
-        model.EnsureFeatureCount(data.FeatureCount, nameof(data));
         CheckFolderAndFormat(folder, format);
 
         // Every trajectory is encoded before the first file is written.
-        var latent = data.Trajectories.Select(t => model.Encode(t.ToMatrix())).ToArray();
+        var latent = model.Encode(data);
         var header = Enumerable.Range(1, model.LatentDimension).Select(k => "z" + k.ToString(CultureInfo.InvariantCulture)).ToArray();
-        var paths = FileNames(folder, "latent", latent.Length, format);
-        for (var t = 0; t < latent.Length; t++)
+        var paths = FileNames(folder, "latent", latent.Count, format);
+        for (var t = 0; t < latent.Count; t++)
         {
             WriteMatrix(paths[t], latent[t], header, format);
         }

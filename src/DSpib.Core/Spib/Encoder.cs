@@ -1,4 +1,5 @@
 using DSpib.Internal;
+using DSpib.Networks;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

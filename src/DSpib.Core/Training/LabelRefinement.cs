@@ -1,5 +1,5 @@
-using DSpib.Internal;
 using System.Globalization;
+using DSpib.Internal;
 using DSpib.Spib;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace DSpib.Training;
 
 /// <summary>
-/// SPIB's label refinement (METHOD section 3): relabel every pair by the decoder's most probable state at the
+/// SPIB's label refinement (docs/concepts.md): relabel every pair by the decoder's most probable state at the
 /// encoded future frame, drop states left empty, shrink the decoder and prior to the survivors, and reset the
 /// pseudo-inputs to the frames nearest each state's latent centroid.
 /// </summary>
@@ -20,7 +20,7 @@ internal static class LabelRefinement
 
     /// <summary>Relabels and shrinks; resets the prior too unless this is the final relabel.</summary>
     /// <exception cref="InvalidOperationException">Fewer than two states would survive; nothing is changed then.</exception>
-    public static Outcome Refine(SpibNetwork network, TrainingTensors data, bool resetPrior, Generator initGenerator)
+    public static Outcome Refine(ModelNetwork network, TrainingTensors data, bool resetPrior, Generator initGenerator)
     {
         var statesBefore = network.StateCount;
         int[] keep;
@@ -63,7 +63,7 @@ internal static class LabelRefinement
         data.ReplaceLabels(newLabels);
         if (pseudoInputs is not null)
         {
-            network.ReplacePrior(new VampPrior(pseudoInputs));
+            network.ReplacePrior(new VampPriorNetwork(pseudoInputs));
         }
 
         return new Outcome(statesBefore, keep.Length, changedFraction);
@@ -90,7 +90,7 @@ internal static class LabelRefinement
     }
 
     /// <summary>Latent means of the standardised <paramref name="frames"/> at <paramref name="frameIndex"/>, [count, D].</summary>
-    public static Tensor EncodeInChunks(SpibNetwork network, Tensor frames, Tensor frameIndex)
+    public static Tensor EncodeInChunks(ModelNetwork network, Tensor frames, Tensor frameIndex)
     {
         var count = frameIndex.shape[0];
         var parts = new List<Tensor>();
@@ -103,13 +103,13 @@ internal static class LabelRefinement
         return cat(parts, 0);
     }
 
-    private static Tensor PredictInChunks(SpibNetwork network, Tensor means)
+    private static Tensor PredictInChunks(ModelNetwork network, Tensor means)
     {
         var count = means.shape[0];
         var parts = new List<Tensor>();
         for (long start = 0; start < count; start += Chunk)
         {
-            parts.Add(network.Decoder.forward(means.narrow(0, start, Math.Min(Chunk, count - start))).argmax(1));
+            parts.Add(network.StatesOf(means.narrow(0, start, Math.Min(Chunk, count - start))));
         }
 
         return cat(parts, 0);

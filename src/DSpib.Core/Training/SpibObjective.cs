@@ -5,9 +5,9 @@ using static TorchSharp.torch;
 namespace DSpib.Training;
 
 /// <summary>
-/// The training objectives of a batch, with weights normalised by their sum.
-/// SPIB (METHOD section 3): E_w[-log p(y[n+s] | z_n)] + beta E_w[log q(z_n | X_n) - log r(z_n)].
-/// D-SPIB (METHOD section 4.4): E_w[-log p(y[n+s] | z_n)] + beta E_w[log q(z_n | X_n) + L_diffusion(z_n, T_n)], where
+/// The training objectives of a batch, with weights normalised by their sum (docs/concepts.md).
+/// SPIB: E_w[-log p(y[n+s] | z_n)] + beta E_w[log q(z_n | X_n) - log r(z_n)].
+/// D-SPIB: E_w[-log p(y[n+s] | z_n)] + beta E_w[log q(z_n | X_n) + L_diffusion(z_n, T_n)], where
 /// the denoising score-matching term estimates the cross-entropy to the diffusion prior and z_n is not detached.
 /// One reparameterised sample z_n per pair.
 /// </summary>
@@ -18,20 +18,16 @@ internal static class SpibObjective
     /// <param name="Kl">Its bottleneck term before beta.</param>
     /// <param name="Diffusion">The diffusion term alone (zero for SPIB).</param>
     /// <param name="WeightSum">The batch's weight sum, for exact epoch means.</param>
-    public readonly record struct Terms(Tensor Loss, Tensor CrossEntropy, Tensor Kl, Tensor Diffusion, Tensor WeightSum)
-    {
-        /// <summary>[loss, cross-entropy, KL, diffusion, 1] times the weight sum, for accumulating epoch means.</summary>
-        public Tensor WeightedValues() => stack([Loss, CrossEntropy, Kl, Diffusion, ones_like(Loss)]) * WeightSum;
-    }
+    public readonly record struct Terms(Tensor Loss, Tensor CrossEntropy, Tensor Kl, Tensor Diffusion, Tensor WeightSum);
 
-    public static Terms Spib(SpibNetwork network, Tensor inputs, Tensor labels, Tensor weights, double beta, Generator generator)
+    public static Terms Spib(ModelNetwork network, Tensor inputs, Tensor labels, Tensor weights, double beta, Generator generator)
     {
         var (z, logQ) = SampleLatent(network, inputs, generator);
         var logR = network.Prior.LogDensity(z, network.Encoder);
         return Combine(network, z, labels, weights, logQ - logR, diffusion: null, beta);
     }
 
-    public static Terms Joint(SpibNetwork network, Tensor inputs, Tensor labels, Tensor weights, Diffusion.BatchTemperatures temperatures, double beta, int draws, Diffusion.DiffusionWeighting weighting, Generator generator)
+    public static Terms Joint(ModelNetwork network, Tensor inputs, Tensor labels, Tensor weights, Diffusion.BatchTemperatures temperatures, double beta, int draws, Diffusion.DiffusionWeighting weighting, Generator generator)
     {
         var prior = network.Diffusion ?? throw new InvalidOperationException("The joint objective needs a model built WithDiffusionPrior(...).");
         var (z, logQ) = SampleLatent(network, inputs, generator);
@@ -40,7 +36,7 @@ internal static class SpibObjective
     }
 
     /// <summary>One reparameterised z ~ q(z | X) per row, and log q(z | X) without the -D/2 log 2 pi that cancels.</summary>
-    private static (Tensor Z, Tensor LogQ) SampleLatent(SpibNetwork network, Tensor inputs, Generator generator)
+    private static (Tensor Z, Tensor LogQ) SampleLatent(ModelNetwork network, Tensor inputs, Generator generator)
     {
         var (mean, logVariance) = network.Encoder.forward(inputs);
         var noise = randn(mean.shape, dtype: mean.dtype, device: mean.device, generator: generator);
@@ -54,7 +50,7 @@ internal static class SpibObjective
         return (z, logQ);
     }
 
-    private static Terms Combine(SpibNetwork network, Tensor z, Tensor labels, Tensor weights, Tensor bottleneck, Tensor? diffusion, double beta)
+    private static Terms Combine(ModelNetwork network, Tensor z, Tensor labels, Tensor weights, Tensor bottleneck, Tensor? diffusion, double beta)
     {
         var crossEntropy = nn.functional.cross_entropy(network.Decoder.Logits(z), labels, reduction: nn.Reduction.None);
         var weightSum = weights.sum();

@@ -1,57 +1,96 @@
+using DSpib.Diffusion;
+using DSpib.Internal;
+
 namespace DSpib.Training;
 
-/// <summary>The settings of a <see cref="Trainer"/>, as set by <see cref="TrainerBuilder"/> (reference values as defaults).</summary>
-/// <param name="Lag">Lag time in frames between a frame and the future state it predicts.</param>
-/// <param name="BatchSize">Pairs per optimisation step.</param>
-/// <param name="LearningRate">Adam learning rate.</param>
-/// <param name="Beta">Weight of the information bottleneck (KL) term.</param>
-/// <param name="Tolerance">An epoch counts as unchanged when its mean training loss moved by less than this.</param>
-/// <param name="Patience">Labels are refined (or training stops) after more than this many unchanged epochs in a row.</param>
-/// <param name="Refinements">Number of label refinement rounds; a final relabel follows the last.</param>
-/// <param name="MaxEpochs">Cap on the number of epochs; training ends with a final relabel when it is reached.</param>
-/// <param name="TrainFraction">Fraction of pairs used for training.</param>
-/// <param name="TestFraction">Fraction of pairs used to monitor the loss; the rest is held out for validation.</param>
-/// <param name="Seed">Seed of the split, the batch order and the latent noise.</param>
-/// <param name="JointPatience">
-/// The joint D-SPIB phase stops after more than this many unchanged epochs in a row: the loss steady within the
-/// tolerance and the diffusion loss no more than the tolerance below its best so far.
-/// </param>
-/// <param name="NoiseDraws">Noise draws (t, eps) per latent sample in the diffusion term (M).</param>
-/// <param name="Weighting">How the diffusion term weights times: uniform (the reference) or likelihood-weighted.</param>
-/// <param name="Schedule">How a model with a diffusion prior is trained.</param>
-/// <param name="ScoreAveraging">
-/// Decay of the exponential moving average of the score network's weights over the joint phase's steps, which the
-/// model keeps when the phase ends; 0 keeps the last step's weights (the reference).
-/// </param>
-public sealed record TrainingOptions(
-    int Lag,
-    int BatchSize,
-    double LearningRate,
-    double Beta,
-    double Tolerance,
-    int Patience,
-    int Refinements,
-    int MaxEpochs,
-    double TrainFraction,
-    double TestFraction,
-    int Seed,
-    int JointPatience = 150,
-    int NoiseDraws = 16,
-    Diffusion.DiffusionWeighting Weighting = Diffusion.DiffusionWeighting.Unweighted,
-    TrainingSchedule Schedule = TrainingSchedule.TwoPhase,
-    double ScoreAveraging = 0)
+/// <summary>
+/// The settings of a <see cref="Trainer"/>: an immutable value whose defaults are the reference hyperparameters
+/// (with a lag of one frame). <see cref="TrainerBuilder"/> sets them fluently, or <c>with</c> expressions on
+/// <see cref="Reference"/>; <see cref="Validate"/> checks them, and <see cref="TrainerBuilder.Build"/> runs it.
+/// </summary>
+public sealed record TrainingOptions
 {
-    /// <summary>The reference hyperparameters (METHOD section 8) with a lag of one frame.</summary>
-    public static TrainingOptions Reference { get; } = new(
-        Lag: 1,
-        BatchSize: 512,
-        LearningRate: 1e-3,
-        Beta: 1e-5,
-        Tolerance: 1e-3,
-        Patience: 5,
-        Refinements: 10,
-        MaxEpochs: 1000,
-        TrainFraction: 0.6,
-        TestFraction: 0.2,
-        Seed: 42);
+    /// <summary>The reference hyperparameters with a lag of one frame.</summary>
+    public static TrainingOptions Reference { get; } = new();
+
+    /// <summary>Lag time in frames between a frame and the future state it predicts (default 1).</summary>
+    public int Lag { get; init; } = 1;
+
+    /// <summary>Pairs per optimisation step (default 512).</summary>
+    public int BatchSize { get; init; } = 512;
+
+    /// <summary>Adam learning rate (default 1e-3).</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>Weight of the information bottleneck (KL) term (default 1e-5).</summary>
+    public double Beta { get; init; } = 1e-5;
+
+    /// <summary>An epoch counts as unchanged when its mean training loss moved by less than this (default 1e-3).</summary>
+    public double Tolerance { get; init; } = 1e-3;
+
+    /// <summary>Labels are refined (or the phase ends) after more than this many unchanged epochs in a row (default 5).</summary>
+    public int Patience { get; init; } = 5;
+
+    /// <summary>Number of label refinement rounds; a final relabel follows the last (default 10).</summary>
+    public int Refinements { get; init; } = 10;
+
+    /// <summary>Cap on the epochs of the SPIB phase (default 1000); the phase ends, and training goes on, when it is reached.</summary>
+    public int MaxEpochs { get; init; } = 1000;
+
+    /// <summary>Cap on the epochs of the joint D-SPIB phase, in either schedule (default 1000).</summary>
+    public int MaxJointEpochs { get; init; } = 1000;
+
+    /// <summary>Fraction of pairs used for training (default 0.6).</summary>
+    public double TrainFraction { get; init; } = 0.6;
+
+    /// <summary>Fraction of pairs used to monitor the loss (default 0.2); the rest is held out for validation.</summary>
+    public double TestFraction { get; init; } = 0.2;
+
+    /// <summary>Seed of the split, the batch order and the latent noise (default 42).</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>
+    /// The joint D-SPIB phase ends after more than this many unchanged epochs in a row: the loss steady within the
+    /// tolerance and the diffusion loss no more than the tolerance below its best so far (default 150).
+    /// </summary>
+    public int JointPatience { get; init; } = 150;
+
+    /// <summary>Noise draws (t, eps) per latent sample in the diffusion term (M; default 16).</summary>
+    public int NoiseDraws { get; init; } = 16;
+
+    /// <summary>How the diffusion term weights times: uniform (the reference, default) or likelihood-weighted.</summary>
+    public DiffusionWeighting Weighting { get; init; } = DiffusionWeighting.Unweighted;
+
+    /// <summary>How a model with a diffusion prior is trained (default: the reference's two phases).</summary>
+    public TrainingSchedule Schedule { get; init; } = TrainingSchedule.TwoPhase;
+
+    /// <summary>
+    /// Decay of the exponential moving average of the score network's weights over the joint phase's steps, which the
+    /// model keeps when the phase ends; 0 (the default, the reference) keeps the last step's weights.
+    /// </summary>
+    public double ScoreAveraging { get; init; }
+
+    /// <summary>Throws <see cref="ArgumentException"/>, naming the setting and how to set it, unless the options are valid.</summary>
+    public void Validate()
+    {
+        Require.AtLeast(Lag, 1, nameof(Lag), "set it with WithLag");
+        Require.AtLeast(BatchSize, 1, nameof(BatchSize), "set it with WithBatchSize");
+        Require.Positive(LearningRate, nameof(LearningRate), "set it with WithLearningRate (1e-3 is the reference)");
+        Require.NonNegative(Beta, nameof(Beta), "set it with WithBeta (1e-5 is the reference; 1e-3 to 1e-2 for strongly compressed representations)");
+        Require.Positive(Tolerance, nameof(Tolerance), "set it with WithRefinement");
+        Require.AtLeast(Patience, 0, nameof(Patience), "set it with WithRefinement");
+        Require.AtLeast(Refinements, 0, nameof(Refinements), "set it with WithRefinement");
+        Require.AtLeast(MaxEpochs, 1, nameof(MaxEpochs), "set it with WithMaxEpochs");
+        Require.AtLeast(MaxJointEpochs, 1, nameof(MaxJointEpochs), "set it with WithMaxEpochs");
+        Require.InRange(TrainFraction, 0, false, 1, true, nameof(TrainFraction), "set it with WithSplit");
+        Require.InRange(TestFraction, 0, true, 1 - TrainFraction + 1e-12, true, nameof(TestFraction), "set it with WithSplit so that the training and test fractions add up to at most 1");
+        Require.AtLeast(JointPatience, 0, nameof(JointPatience), "set it with WithJointTraining");
+        Require.AtLeast(NoiseDraws, 1, nameof(NoiseDraws), "set it with WithJointTraining");
+        Require.Defined(Weighting, nameof(Weighting), "set it with WithJointTraining");
+        Require.Defined(Schedule, nameof(Schedule), "set it with WithSchedule");
+        Require.That(ScoreAveraging == 0 || (ScoreAveraging > 0 && ScoreAveraging < 1), nameof(ScoreAveraging), ScoreAveraging, "must be 0 (off) or in (0, 1)", "set it with WithScoreAveraging; 0.999 averages over about the last 1,000 steps");
+    }
+
+    /// <summary>The epoch cap of a phase.</summary>
+    internal int MaxEpochsOf(TrainingPhase phase) => phase == TrainingPhase.Joint ? MaxJointEpochs : MaxEpochs;
 }

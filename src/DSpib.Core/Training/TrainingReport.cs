@@ -1,4 +1,5 @@
 using DSpib.Data;
+using DSpib.Internal;
 
 namespace DSpib.Training;
 
@@ -51,6 +52,38 @@ public sealed class TrainingReport
 
     /// <summary>Whether training was cancelled (the model is still consistent and usable).</summary>
     public bool WasCancelled => StopReason == TrainingStopReason.Cancelled;
+
+    /// <summary>
+    /// The descriptors of the input frames of the validation pairs, which training held out from both optimisation and
+    /// monitoring, in the split's order: the frames to evaluate a trained model on.
+    /// </summary>
+    /// <param name="data">The trajectories the model was trained on.</param>
+    /// <param name="count">At most this many (default all).</param>
+    /// <returns>Frames x descriptors.</returns>
+    public double[,] ValidationFrames(TrajectorySet data, int? count = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.TotalFrames != Pairs.FrameCount)
+        {
+            throw new ArgumentException($"The data have {data.TotalFrames} frames but the training data had {Pairs.FrameCount}; pass the trajectories the model was trained on.", nameof(data));
+        }
+
+        if (count is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, "The count cannot be negative.");
+        }
+
+        var pairs = Split.Validation.Take(count ?? int.MaxValue).ToArray();
+        var frames = data.ConcatenatedFrames();
+        var width = data.FeatureCount;
+        var result = new double[pairs.Length, width];
+        for (var i = 0; i < pairs.Length; i++)
+        {
+            frames.AsSpan(Pairs.InputFrame[pairs[i]] * width, width).CopyTo(ArrayViews.AsSpan(result).Slice(i * width, width));
+        }
+
+        return result;
+    }
 
     /// <summary>Wall-clock training time.</summary>
     public TimeSpan Elapsed { get; }

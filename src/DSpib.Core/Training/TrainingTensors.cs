@@ -57,7 +57,7 @@ internal sealed class TrainingTensors : IDisposable
     public Diffusion.BatchTemperatures? Temperatures { get; private set; }
 
     /// <summary>Computes lambda(T) and the temperature embedding's input once per distinct temperature, and each pair's index into them.</summary>
-    public void AttachDiffusion(Diffusion.DiffusionPrior prior, TimeLaggedPairs pairs)
+    public void AttachDiffusion(Diffusion.DiffusionPriorNetwork prior, TimeLaggedPairs pairs)
     {
         Temperatures?.Dispose();
         Temperatures = Diffusion.BatchTemperatures.Of(prior, pairs.Temperature, Frames.dtype, Frames.device);

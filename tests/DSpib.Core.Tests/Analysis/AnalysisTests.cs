@@ -151,4 +151,52 @@ public class FreeEnergyProfileTests
         rmse.Should().BeApproximately(expected, 1e-12);
         FluentActions.Invoking(() => other.Rmse(FreeEnergyProfile.FromKde([0.0, 1.0], points: 6, min: -1, max: 1))).Should().Throw<ArgumentException>().WithMessage("*same grid*");
     }
+
+    [Fact]
+    public void SurfaceFromHistogram_IsMinusLogOfTheCounts_WithTheBinCentresAsGrid()
+    {
+        // Three samples in cell (0, 0), one in (1, 1), none in the other two cells of a 2 x 2 grid over [0, 2]^2.
+        var samples = new double[,] { { 0.1, 0.2 }, { 0.5, 0.5 }, { 0.9, 0.1 }, { 1.5, 1.9 } };
+
+        var surface = FreeEnergySurface.FromHistogram(samples, bins: 2, range: new HistogramRange(0, 2, 0, 2));
+
+        surface.X.Should().Equal(0.5, 1.5);
+        surface.Y.Should().Equal(0.5, 1.5);
+        surface[0, 0].Should().Be(0);
+        surface[1, 1].Should().BeApproximately(Math.Log(3), 1e-15);
+        surface[0, 1].Should().Be(double.PositiveInfinity);
+        surface[1, 0].Should().Be(double.PositiveInfinity);
+    }
+
+    [Fact]
+    public void SamplesOutsideAGivenRange_AreRefused_UnlessClampedToTheEdgeBins()
+    {
+        var inside = new double[,] { { 0.1, 0.1 }, { 0.9, 0.9 } };
+        var outside = new double[,] { { 0.1, 0.1 }, { 5.0, 0.9 } };
+        var range = new HistogramRange(0, 1, 0, 1);
+
+        FluentActions.Invoking(() => HistogramDivergence.SymmetrizedKl(inside, outside, bins: 2, range: range))
+            .Should().Throw<ArgumentException>().WithParameterName("second").WithMessage("1 of 2 samples lie outside*clampToRange*");
+        FluentActions.Invoking(() => FreeEnergySurface.FromHistogram(outside, bins: 2, range: range))
+            .Should().Throw<ArgumentException>().WithParameterName("samples");
+
+        // Clamped, (5.0, 0.9) counts in the edge bin of (0.9, 0.9): the two sets then have the same histogram.
+        HistogramDivergence.SymmetrizedKl(inside, outside, bins: 2, range: range, clampToRange: true).Should().Be(0);
+    }
+
+    [Fact]
+    public void FromKde_WithoutABandwidth_UsesSilvermansRule()
+    {
+        var normal = new MathNet.Numerics.Distributions.Normal(0, 2, new MathNet.Numerics.Random.Xoshiro256StarStar(5));
+        var samples = Enumerable.Range(0, 5_000).Select(_ => normal.Sample()).ToArray();
+
+        var bandwidth = FreeEnergyProfile.SilvermanBandwidth(samples);
+
+        // For a normal distribution min(sd, IQR / 1.34) is the standard deviation, 2: h = 0.9 * 2 * 5000^(-1/5) = 0.327;
+        // the sample estimate of sd is within 2 % of it at this size.
+        bandwidth.Should().BeApproximately(0.9 * 2 * Math.Pow(5_000, -0.2), 0.01);
+        FreeEnergyProfile.FromKde(samples, points: 11, min: -4, max: 4).FreeEnergy
+            .Should().Equal(FreeEnergyProfile.FromKde(samples, bandwidth, points: 11, min: -4, max: 4).FreeEnergy);
+        FluentActions.Invoking(() => FreeEnergyProfile.FromKde([1.0, 1.0, 1.0])).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("bandwidth");
+    }
 }

@@ -364,26 +364,17 @@ public class TrajectorySetBuilderTests
     }
 
     [Fact]
-    public void Build_CalledTwice_ThrowsInvalidOperation()
+    public void Build_CalledAgain_MakesANewSetOfWhatWasAddedSoFar_AndLeavesEarlierSetsAlone()
     {
         var builder = TrajectorySet.Create().Add(Matrix(3, 1), 1.0);
-        builder.Build();
+        var first = builder.Build();
 
-        FluentActions.Invoking(() => builder.Build())
-            .Should().Throw<InvalidOperationException>()
-            .WithMessage("*already built*");
-    }
+        var second = builder.Add(Matrix(4, 1), 2.0).Build();
 
-    [Fact]
-    public void Add_AfterBuild_ThrowsInvalidOperation()
-    {
-        var builder = TrajectorySet.Create().Add(Matrix(3, 1), 1.0);
-        var set = builder.Build();
-
-        FluentActions.Invoking(() => builder.Add(Matrix(3, 1), 1.0))
-            .Should().Throw<InvalidOperationException>()
-            .WithMessage("*already built*");
-        set.Trajectories.Should().HaveCount(1);
+        first.Trajectories.Should().HaveCount(1);
+        second.Trajectories.Should().HaveCount(2);
+        second.Trajectories[0].Should().BeSameAs(first.Trajectories[0], "trajectories are immutable and shared");
+        second.Temperatures.Should().Equal(1.0, 2.0);
     }
 
     [Fact]

@@ -15,6 +15,9 @@ public class DeviceBackendTests
 
         backend.Activate();
 
+        backend.Kind.Should().Be(DeviceKind.Cpu);
+        backend.Index.Should().Be(0);
+        backend.Name.Should().Be("cpu");
         backend.Device.type.Should().Be(DeviceType.CPU);
         backend.Precision.Should().Be(TensorPrecision.Float32);
         backend.ScalarType.Should().Be(torch.ScalarType.Float32);
@@ -70,22 +73,11 @@ public class DeviceBackendTests
         logger.Messages.Should().ContainSingle(m => m.Level == LogLevel.Information && m.Message.Contains("cpu", StringComparison.Ordinal) && m.Message.Contains("no CUDA runtime", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public void Cpu_RetainsFreedMemoryByDefault_AndCanBeToldNotTo()
+    [FactOnLinux]
+    public void NativeHeap_RetainFreedMemory_ReusesFreedTensorMemoryInsteadOfMappingFreshPages()
     {
-        DeviceBackend.Cpu().RetainsFreedMemory.Should().BeTrue();
-        DeviceBackend.Cpu(retainFreedMemory: false).RetainsFreedMemory.Should().BeFalse();
-    }
-
-    [Fact]
-    public void Cpu_OnLinux_ReusesFreedTensorMemoryInsteadOfMappingFreshPages()
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
-        DeviceBackend.Cpu().Activate();
+        // The test process asks for the setting at start-up (TestProcessSettings), as an application would.
+        NativeHeap.RetainFreedMemory().Should().BeTrue();
         NativeHeap.IsRetainingFreedMemory.Should().BeTrue();
 
         // An 8 MiB tensor written and freed 40 times: 2,048 fresh pages each time if freed memory went back to the

@@ -49,8 +49,8 @@ public class DiffusionPriorTests
     {
         using var generator = new Generator(21);
         var sde = VpSde.Create().Discrete(100, 1e-4, 0.2).Build();
-        var architecture = ScoreNet.Create().WithHiddenLayers(64, 64, 64).WithActivation(DSpib.Spib.Activation.SiLU).Build();
-        using var prior = new DiffusionPrior(sde, architecture, latentDimension: 2, referenceTemperature: 1.0, ScalarType.Float32, generator);
+        var architecture = ScoreNet.Create().WithHiddenLayers(64, 64, 64).WithActivation(DSpib.Networks.Activation.SiLU).Build();
+        using var prior = new DiffusionPriorNetwork(sde, architecture, latentDimension: 2, referenceTemperature: 1.0, ScalarType.Float32, generator);
         using var optimizer = new FlatAdam(prior.parameters(), 2e-3);
         using var temperatures = BatchTemperatures.Uniform(prior, 1.0, 1024, ScalarType.Float32, CPU);
         using var average = new ParameterAverage(prior.parameters(), decay: 0.995);
@@ -126,9 +126,9 @@ public class DiffusionPriorTests
         // 20,000 samples estimate a variance to 1 %, so 10 % is the model's error, not the sampling noise.
         using var generator = new Generator(8);
         var sde = VpSde.Create().Discrete(100, 1e-4, 0.2).WithTemperatureLaw(TemperatureLaw.SquareRoot).Build();
-        var architecture = ScoreNet.Create().WithHiddenLayers(64, 64, 64).WithActivation(DSpib.Spib.Activation.SiLU)
+        var architecture = ScoreNet.Create().WithHiddenLayers(64, 64, 64).WithActivation(DSpib.Networks.Activation.SiLU)
             .WithTemperatureEmbedding(TemperatureEmbedding.Fourier(16, scale: 0.1).OfLogTemperature()).Build();
-        using var prior = new DiffusionPrior(sde, architecture, latentDimension: 2, referenceTemperature: 0.2, ScalarType.Float32, generator);
+        using var prior = new DiffusionPriorNetwork(sde, architecture, latentDimension: 2, referenceTemperature: 0.2, ScalarType.Float32, generator);
         using var optimizer = new FlatAdam(prior.parameters(), 2e-3);
         var temperatures = Enumerable.Range(0, 1024).Select(i => i % 2 == 0 ? 0.2 : 0.5).ToArray();
         using var temperatureTensor = tensor(temperatures.Select(t => (float)t).ToArray());

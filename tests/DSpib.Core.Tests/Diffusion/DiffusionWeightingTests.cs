@@ -12,7 +12,7 @@ public class DiffusionWeightingTests
         // The CDF of q(t) ~ beta(t) / (1 - exp(-B(t))) on [eps, 1] is [L(t) - L(eps)] / [L(1) - L(eps)] with
         // L = log(exp(B) - 1). 200,000 draws: the largest CDF deviation of a correct sampler is ~0.003 (Kolmogorov).
         var sde = VpSde.Create().Continuous(0.1, 20, 1e-3).Build();
-        using var prior = new DiffusionPrior(sde, ScoreNet.Create().WithHiddenLayers(4).Build(), 2, 1.0, ScalarType.Float64, new Generator(1));
+        using var prior = new DiffusionPriorNetwork(sde, ScoreNet.Create().WithHiddenLayers(4).Build(), 2, 1.0, ScalarType.Float64, new Generator(1));
         using var uniform = rand([200_000], dtype: ScalarType.Float64, generator: new Generator(2));
 
         using var times = prior.LikelihoodTimes(uniform);
@@ -37,7 +37,7 @@ public class DiffusionWeightingTests
     public void LikelihoodStepWeights_AreBetaOverOneMinusAlphaBar()
     {
         var sde = VpSde.Create().Discrete(100, 1e-4, 0.2).Build();
-        using var prior = new DiffusionPrior(sde, ScoreNet.Create().WithHiddenLayers(4).Build(), 2, 1.0, ScalarType.Float64, new Generator(1));
+        using var prior = new DiffusionPriorNetwork(sde, ScoreNet.Create().WithHiddenLayers(4).Build(), 2, 1.0, ScalarType.Float64, new Generator(1));
 
         var values = prior.LikelihoodStepWeights.data<double>().ToArray();
         values[0].Should().BeApproximately(1.0, 1e-9, "beta_0 / (1 - alpha_bar_0) = beta_0 / beta_0");

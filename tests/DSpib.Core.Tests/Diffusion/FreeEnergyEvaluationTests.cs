@@ -38,7 +38,7 @@ public class FreeEnergyEvaluationTests
         var grid = Grid(Mu[0], 9);
         var marginalGrid = Enumerable.Range(0, 41).Select(i => Mu[1] - (5 * S) + (10 * S * i / 40)).ToArray();
 
-        var profile = FreeEnergyEvaluation.Profile(new ExactGaussianPredictor(Sde, Mu, S), Sde, latentDimension: 2, dimension: 0, grid, marginalGrid, 1.0, 1.2, steps: 100, ScalarType.Float64, CPU);
+        var (profile, _) = FreeEnergyEvaluation.Profile(new ExactGaussianPredictor(Sde, Mu, S), Sde, latentDimension: 2, dimension: 0, grid, marginalGrid, 1.0, 1.2, steps: 100, ScalarType.Float64, CPU);
 
         for (var i = 0; i < grid.Length; i++)
         {

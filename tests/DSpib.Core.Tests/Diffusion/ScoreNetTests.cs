@@ -1,4 +1,5 @@
 using DSpib.Diffusion;
+using DSpib.Networks;
 using DSpib.Spib;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -152,6 +153,8 @@ public class ScoreNetTests
         embedding.InputValue(0.5, lambda: 3).Should().Be(2);
         embedding.OfLogTemperature().InputValue(Math.E, 3).Should().BeApproximately(1, 1e-15);
         embedding.OfLambda().InputValue(0.5, 3).Should().Be(3);
-        FluentActions.Invoking(() => TemperatureEmbedding.Fourier(15)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("dimension");
+        embedding.OfTemperature().InputValue(0.5, 3).Should().Be(0.5);
+        embedding.OfTemperature().Input.Should().Be(TemperatureInput.Temperature);
+        FluentActions.Invoking(() => TemperatureEmbedding.Fourier(15)).Should().Throw<ArgumentException>().WithParameterName("Dimension").WithMessage("*even*");
     }
 }

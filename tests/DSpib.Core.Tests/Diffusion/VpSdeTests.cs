@@ -77,10 +77,13 @@ public class VpSdeTests
     [Fact]
     public void Builder_RejectsBadSchedules()
     {
-        FluentActions.Invoking(() => VpSde.Create().Continuous(betaMin: 0)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("betaMin");
-        FluentActions.Invoking(() => VpSde.Create().Continuous(betaMin: 1, betaMax: 1)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("betaMax");
-        FluentActions.Invoking(() => VpSde.Create().Discrete(steps: 1)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("steps");
-        FluentActions.Invoking(() => VpSde.Create().Discrete(betaEnd: 1.5)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("betaEnd");
+        // The builder records; Build validates, naming the SDE's parameter and the call that sets it.
+        FluentActions.Invoking(() => VpSde.Create().Continuous(betaMin: 0).Build()).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("BetaMin").WithMessage("*Continuous*");
+        FluentActions.Invoking(() => VpSde.Create().Continuous(betaMin: 1, betaMax: 1).Build()).Should().Throw<ArgumentException>().WithParameterName("BetaMax");
+        FluentActions.Invoking(() => VpSde.Create().Discrete(steps: 1).Build()).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("Steps");
+        FluentActions.Invoking(() => VpSde.Create().Discrete(betaEnd: 1.5).Build()).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("BetaEnd");
+        FluentActions.Invoking(() => VpSde.Create().Discrete(steps: -3).Build()).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("Steps");
+        FluentActions.Invoking(() => VpSde.Create().WithReferenceTemperature(double.NaN).Build()).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("ReferenceTemperature");
     }
 }
 

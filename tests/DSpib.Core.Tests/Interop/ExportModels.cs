@@ -1,6 +1,7 @@
 using DSpib.Core.Tests.Support;
 using DSpib.Data;
 using DSpib.Devices;
+using DSpib.Networks;
 using DSpib.Spib;
 using DSpib.Training;
 

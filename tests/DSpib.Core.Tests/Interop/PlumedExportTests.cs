@@ -1,5 +1,6 @@
 using DSpib.Core.Tests.Data.IO;
 using DSpib.Interop;
+using DSpib.Networks;
 using DSpib.Spib;
 
 namespace DSpib.Core.Tests.Interop;

@@ -14,6 +14,7 @@ namespace DSpib.Core.Tests.NativeLifetime;
 /// </list>
 /// The first two are deterministic verdicts on the mechanism; the third is the symptom users would see.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class CollectionStressTests : IClassFixture<TrainedForStress>
 {
     private readonly TrainedForStress _models;

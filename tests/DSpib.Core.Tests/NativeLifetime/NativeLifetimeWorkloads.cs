@@ -59,7 +59,7 @@ internal static class NativeLifetimeWorkloads
 
     public static DSpibModel NewContinuousDSpib() =>
         DSpibModel.Create().WithInputDimension(2)
-            .WithDiffusionPrior(VpSde.Create().Continuous().Build(), ScoreNet.Create().WithHiddenLayers(16, 16).WithActivation(DSpib.Spib.Activation.SiLU).Build())
+            .WithDiffusionPrior(VpSde.Create().Continuous().Build(), ScoreNet.Create().WithHiddenLayers(16, 16).WithActivation(DSpib.Networks.Activation.SiLU).Build())
             .WithSeed(3).Build();
 
     public static TrainerBuilder SpibTrainer() =>
@@ -96,12 +96,19 @@ internal static class NativeLifetimeWorkloads
             });
             using (var interrupted = NewDiscreteDSpib())
             {
-                JointTrainer().WithCheckpoints(path, everyEpochs: 1).Build().Fit(interrupted, models.Data, models.Labels, stopAfterTwo, cancellation.Token);
+                try
+                {
+                    JointTrainer().WithCheckpoints(path, everyEpochs: 1).Build().Fit(interrupted, models.Data, models.Labels, stopAfterTwo, cancellation.Token);
+                }
+                catch (TrainingCanceledException)
+                {
+                    // Expected: the run stops after its second epoch and leaves its checkpoint.
+                }
             }
 
             using var resumed = NewDiscreteDSpib();
             var report = JointTrainer().Build().Resume(path, resumed, models.Data, models.Labels);
-            return report.History.Select(h => h.TrainLoss).Concat(Flat(resumed.Sample(200, ThreeHoleData.Temperature, seed: 2))).ToArray();
+            return report.History.Select(h => h.TrainLoss).Concat(Flat(resumed.Diffusion!.Sample(200, ThreeHoleData.Temperature, seed: 2))).ToArray();
         }
         finally
         {
@@ -112,14 +119,9 @@ internal static class NativeLifetimeWorkloads
     private static double[] Sampling(DSpibModel model)
     {
         var result = new List<double>();
-        foreach (var sampler in Enum.GetValues<DiffusionSampler>())
+        foreach (var sampler in AllSamplers.With(steps: 10, discrete: model.Options.Diffusion!.Sde.IsDiscrete))
         {
-            if (sampler == DiffusionSampler.Ancestral && !model.Configuration.Sde!.IsDiscrete)
-            {
-                continue;
-            }
-
-            result.AddRange(Flat(model.Sample(64, temperature: 0.8, seed: 7, sampler: sampler, steps: 10)));
+            result.AddRange(Flat(model.Diffusion!.Sample(64, temperature: 0.8, sampler, seed: 7)));
         }
 
         return result.ToArray();
@@ -129,9 +131,9 @@ internal static class NativeLifetimeWorkloads
     {
         double[] axis = [-1.5, -0.5, 0.5, 1.5];
         var points = new double[,] { { 0.1, -0.2 }, { 1.0, 0.5 }, { -2.0, 1.0 } };
-        return model.LogDensity(points, 0.7, steps: 8)
-            .Concat(Flat(model.FreeEnergySurface(axis, axis, 0.9, steps: 6).ToMatrix()))
-            .Concat(model.FreeEnergyProfile(1, axis, 0.5, axis, steps: 6).FreeEnergy)
+        return model.Diffusion!.LogDensity(points, 0.7, steps: 8)
+            .Concat(Flat(model.Diffusion!.FreeEnergySurface(0.9, axis, axis, steps: 6).ToMatrix()))
+            .Concat(model.Diffusion!.FreeEnergyProfile(1, 0.5, axis, axis, steps: 6).FreeEnergy)
             .ToArray();
     }
 
@@ -144,7 +146,7 @@ internal static class NativeLifetimeWorkloads
             .Concat(model.PredictStatesOfLatent(latent).Select(s => (double)s))
             .Concat(model.Encode(models.Data).SelectMany(Flat))
             .Concat(model.PredictStates(models.Data).ToConcatenatedArray().Select(s => (double)s))
-            .Concat(model.Configuration.Sde is null ? Flat(model.SamplePrior(500, seed: 4)) : [])
+            .Concat(model.Options.Diffusion is null ? Flat(model.VampPrior!.Sample(500, seed: 4)) : [])
             .ToArray();
     }
 

@@ -59,7 +59,7 @@ public sealed class CheckpointTests(CheckpointTests.SpibReference reference) : I
         interrupted.History.Should().HaveCount(13);
         ShouldContinueExactly(resumed, uninterrupted);
         Bits(resumedModel.Encode(_data.Trajectories[1].ToMatrix())).Should().Equal(Bits(reference.Encoded));
-        Bits(resumedModel.SamplePrior(300, seed: 5)).Should().Equal(Bits(reference.PriorSamples));
+        Bits(resumedModel.VampPrior!.Sample(300, seed: 5)).Should().Equal(Bits(reference.PriorSamples));
     }
 
     [Theory]
@@ -82,7 +82,7 @@ public sealed class CheckpointTests(CheckpointTests.SpibReference reference) : I
         ShouldContinueExactly(resumed, uninterrupted);
         resumed.History.Skip(10).Should().OnlyContain(h => h.Phase == TrainingPhase.Joint && double.IsFinite(h.TrainDiffusionLoss));
         resumed.History.Skip(10).Should().OnlyContain(h => h.RefinementsDone == 1, "the joint phase follows the SPIB phase's one refinement");
-        Bits(resumedModel.Sample(200, temperature: 0.6, seed: 3, steps: 20)).Should().Equal(Bits(uninterruptedModel.Sample(200, temperature: 0.6, seed: 3, steps: 20)));
+        Bits(resumedModel.Diffusion!.Sample(200, temperature: 0.6, seed: 3)).Should().Equal(Bits(uninterruptedModel.Diffusion!.Sample(200, temperature: 0.6, seed: 3)));
     }
 
     [Fact]
@@ -233,7 +233,9 @@ public sealed class CheckpointTests(CheckpointTests.SpibReference reference) : I
                 cancellation.Cancel();
             }
         });
-        return trainer.Fit(model, _data, _labels, progress, cancellation.Token);
+        var cancelled = FluentActions.Invoking(() => trainer.Fit(model, _data, _labels, progress, cancellation.Token))
+            .Should().Throw<TrainingCanceledException>().Which;
+        return cancelled.Report!;
     }
 
     private static void ShouldContinueExactly(TrainingReport resumed, TrainingReport uninterrupted)
@@ -266,7 +268,7 @@ public sealed class CheckpointTests(CheckpointTests.SpibReference reference) : I
             using var model = SpibModel();
             Report = SpibTrainer().WithCheckpoints(LastCheckpoint, everyEpochs: 1).Build().Fit(model, Data, Labels);
             Encoded = model.Encode(Data.Trajectories[1].ToMatrix());
-            PriorSamples = model.SamplePrior(300, seed: 5);
+            PriorSamples = model.VampPrior!.Sample(300, seed: 5);
         }
 
         public TrajectorySet Data { get; }

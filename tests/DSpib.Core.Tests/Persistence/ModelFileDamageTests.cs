@@ -1,7 +1,7 @@
 using System.IO.Compression;
+using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Text;
-using System.Runtime.Versioning;
 using System.Text.Json.Nodes;
 using DSpib.Core.Tests.Support;
 using DSpib.Persistence;
@@ -58,7 +58,7 @@ public sealed class ModelFileDamageTests : IDisposable
                 // flipping those must give the very same model.
                 using var model = Load(damaged);
                 model.Encode(_trained.Frames).Should().BeEquivalentTo(expected, $"a flip at {offset} that is accepted must not change the model");
-                model.Sample(16, 0.6, seed: 3, steps: 5).Should().BeEquivalentTo(_trained.Dspib.Sample(16, 0.6, seed: 3, steps: 5));
+                model.Diffusion!.Sample(16, 0.6, seed: 3).Should().BeEquivalentTo(_trained.Dspib.Diffusion!.Sample(16, 0.6, seed: 3));
             }
             catch (ModelFileException e)
             {
@@ -182,7 +182,7 @@ public sealed class ModelFileDamageTests : IDisposable
         File.ReadAllBytes(path).Should().Equal(previous);
         Directory.GetFiles(_folder).Should().Equal(path);
         using var loaded = DSpibModel.Load(path);
-        loaded.Configuration.Prior.Should().Be(DSpib.Spib.LatentPrior.VampPrior);
+        loaded.Options.Prior.Should().Be(DSpib.LatentPrior.VampPrior);
     }
 
     [Fact]

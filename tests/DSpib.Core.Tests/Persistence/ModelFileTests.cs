@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json;
+using DSpib.Core.Tests.Support;
 using DSpib.Devices;
 using DSpib.Diffusion;
 using DSpib.Persistence;
@@ -25,19 +26,19 @@ public sealed class ModelFileTests(TrainedModels trained) : IDisposable
         model.Save(path);
         using var loaded = DSpibModel.Load(path);
 
-        loaded.Refinements.Should().HaveCountGreaterThan(1, "the fixture refines twice before the final relabel");
-        loaded.Configuration.Should().BeEquivalentTo(model.Configuration);
+        loaded.Training!.Refinements.Should().HaveCountGreaterThan(1, "the fixture refines twice before the final relabel");
+        loaded.Options.Should().BeEquivalentTo(model.Options);
         loaded.Backend.Precision.Should().Be(TensorPrecision.Float32);
         loaded.StateCount.Should().Be(model.StateCount);
-        loaded.StatePopulations.Should().Equal(model.StatePopulations);
-        loaded.Refinements.Should().Equal(model.Refinements);
+        loaded.Training!.StatePopulations.Should().Equal(model.Training!.StatePopulations);
+        loaded.Training!.Refinements.Should().Equal(model.Training!.Refinements);
         loaded.Standardizer.Mean.Should().Equal(model.Standardizer.Mean);
         loaded.Standardizer.Scale.Should().Equal(model.Standardizer.Scale);
         var frames = trained.Frames;
         Bits(loaded.Encode(frames)).Should().Equal(Bits(model.Encode(frames)));
         loaded.PredictStates(frames).Should().Equal(model.PredictStates(frames));
         Bits(loaded.PredictStateProbabilities(frames)).Should().Equal(Bits(model.PredictStateProbabilities(frames)));
-        Bits(loaded.SamplePrior(500, seed: 7)).Should().Equal(Bits(model.SamplePrior(500, seed: 7)));
+        Bits(loaded.VampPrior!.Sample(500, seed: 7)).Should().Equal(Bits(model.VampPrior!.Sample(500, seed: 7)));
         var latent = model.Encode(frames);
         loaded.PredictStatesOfLatent(latent).Should().Equal(model.PredictStatesOfLatent(latent));
     }
@@ -54,19 +55,19 @@ public sealed class ModelFileTests(TrainedModels trained) : IDisposable
         var frames = trained.Frames;
         Bits(loaded.Encode(frames)).Should().Equal(Bits(model.Encode(frames)));
         Bits(loaded.PredictStateProbabilities(frames)).Should().Equal(Bits(model.PredictStateProbabilities(frames)));
-        Bits(loaded.SamplePrior(200, seed: 7)).Should().Equal(Bits(model.SamplePrior(200, seed: 7)));
-        foreach (var sampler in Enum.GetValues<DiffusionSampler>())
+        loaded.VampPrior.Should().BeNull("a D-SPIB model's prior is its diffusion prior");
+        foreach (var sampler in AllSamplers.With(steps: 20))
         {
-            Bits(loaded.Sample(64, temperature: 0.45, seed: 9, sampler, steps: 20))
-                .Should().Equal(Bits(model.Sample(64, temperature: 0.45, seed: 9, sampler, steps: 20)), $"the {sampler} sampler is seeded");
+            Bits(loaded.Diffusion!.Sample(64, temperature: 0.45, sampler, seed: 9))
+                .Should().Equal(Bits(model.Diffusion!.Sample(64, temperature: 0.45, sampler, seed: 9)), $"the {sampler} sampler is seeded");
         }
 
         var points = new double[,] { { 0.1, -0.2 }, { 1.0, 0.5 }, { -0.7, 0.3 } };
-        Bits(loaded.LogDensity(points, temperature: 0.6, steps: 10)).Should().Equal(Bits(model.LogDensity(points, temperature: 0.6, steps: 10)));
-        Bits(loaded.FreeEnergySurface(Axis, Axis, temperature: 0.6, steps: 8).ToMatrix())
-            .Should().Equal(Bits(model.FreeEnergySurface(Axis, Axis, temperature: 0.6, steps: 8).ToMatrix()));
-        loaded.FreeEnergyProfile(0, Axis, 0.6, Axis, steps: 8).FreeEnergy
-            .Should().Equal(model.FreeEnergyProfile(0, Axis, 0.6, Axis, steps: 8).FreeEnergy);
+        Bits(loaded.Diffusion!.LogDensity(points, temperature: 0.6, steps: 10)).Should().Equal(Bits(model.Diffusion!.LogDensity(points, temperature: 0.6, steps: 10)));
+        Bits(loaded.Diffusion!.FreeEnergySurface(0.6, Axis, Axis, steps: 8).ToMatrix())
+            .Should().Equal(Bits(model.Diffusion!.FreeEnergySurface(0.6, Axis, Axis, steps: 8).ToMatrix()));
+        loaded.Diffusion!.FreeEnergyProfile(0, 0.6, Axis, Axis, steps: 8).FreeEnergy
+            .Should().Equal(model.Diffusion!.FreeEnergyProfile(0, 0.6, Axis, Axis, steps: 8).FreeEnergy);
     }
 
     [Fact]
@@ -84,7 +85,7 @@ public sealed class ModelFileTests(TrainedModels trained) : IDisposable
         stream.ToArray().Should().Equal(File.ReadAllBytes(first));
         stream.Position = 0;
         using var loaded = DSpibModel.Load(stream);
-        Bits(loaded.Sample(32, 0.6, seed: 1, steps: 10)).Should().Equal(Bits(trained.Dspib.Sample(32, 0.6, seed: 1, steps: 10)));
+        Bits(loaded.Diffusion!.Sample(32, 0.6, seed: 1)).Should().Equal(Bits(trained.Dspib.Diffusion!.Sample(32, 0.6, seed: 1)));
     }
 
     [Fact]
@@ -121,7 +122,7 @@ public sealed class ModelFileTests(TrainedModels trained) : IDisposable
 
         // TorchSharp's own loader accepts each entry for a module of the same shape, strictly (every name, shape and type).
         using var generator = new torch.Generator(123);
-        using var decoder = new DSpib.Spib.StateDecoder(2, [16, 16], network.StateCount, DSpib.Spib.Activation.ReLU, torch.ScalarType.Float32, generator);
+        using var decoder = new DSpib.Spib.StateDecoder(2, [16, 16], network.StateCount, DSpib.Networks.Activation.ReLU, torch.ScalarType.Float32, generator);
         using (var reader = new BinaryReader(archive.GetEntry("weights/decoder.bin")!.Open()))
         {
             decoder.load(reader, strict: true);
@@ -159,7 +160,7 @@ public sealed class ModelFileTests(TrainedModels trained) : IDisposable
         var dual = loaded.Encode(frames);
         var largest = single.Cast<double>().Max(Math.Abs);
         dual.Cast<double>().Zip(single.Cast<double>(), (a, b) => Math.Abs(a - b)).Max().Should().BeLessThan(1e-6 * Math.Max(1, largest));
-        loaded.Sample(100, 0.6, seed: 2, steps: 10).Cast<double>().Should().OnlyContain(v => double.IsFinite(v));
+        loaded.Diffusion!.Sample(100, 0.6, seed: 2).Cast<double>().Should().OnlyContain(v => double.IsFinite(v));
     }
 
     [Fact]
@@ -199,7 +200,7 @@ public sealed class ModelFileTests(TrainedModels trained) : IDisposable
         withoutLaw.Should().Throw<ModelFileException>().Where(e => e.Reason == ModelFileError.MissingTemperatureLaw).WithMessage("*custom temperature law 'cubic'*temperatureLaw:*");
         wrongLaw.Should().Throw<ArgumentException>().WithParameterName("temperatureLaw").WithMessage("*'cubic'*'square'*");
         builtInLaw.Should().Throw<ArgumentException>().WithParameterName("temperatureLaw").WithMessage("*custom temperature law named 'cubic'*built-in 'linear'*");
-        Bits(loaded.Sample(50, temperature: 0.9, seed: 4, steps: 10)).Should().Equal(Bits(model.Sample(50, temperature: 0.9, seed: 4, steps: 10)));
+        Bits(loaded.Diffusion!.Sample(50, temperature: 0.9, seed: 4)).Should().Equal(Bits(model.Diffusion!.Sample(50, temperature: 0.9, seed: 4)));
     }
 
     [Fact]

@@ -10,6 +10,7 @@ namespace DSpib.Core.Tests.Science;
 /// The paper's first claim on the three-hole potential: D-SPIB's generated latent distribution matches the encoded
 /// data better than the SPIB baseline's VampPrior samples do.
 /// </summary>
+[Trait("Category", "Slow")]
 public class DSpibEndToEndTests
 {
     private const int Samples = 30_000;
@@ -26,7 +27,7 @@ public class DSpibEndToEndTests
 
         using var spib = DSpibModel.Create().WithInputDimension(2).AsSpibBaseline().WithSeed(42).Build();
         var spibReport = NewTrainer().Fit(spib, data, labels);
-        var scoreNet = ScoreNet.Create().WithHiddenLayers(64, 64, 64).WithActivation(DSpib.Spib.Activation.SiLU)
+        var scoreNet = ScoreNet.Create().WithHiddenLayers(64, 64, 64).WithActivation(DSpib.Networks.Activation.SiLU)
             .WithTemperatureEmbedding(TemperatureEmbedding.None).Build();
         using var dspib = DSpibModel.Create().WithInputDimension(2).WithDiffusionPrior(VpSde.Create().Discrete(100, 1e-4, 0.2).Build(), scoreNet).WithSeed(42).Build();
         var dspibReport = NewTrainer().Fit(dspib, data, labels);
@@ -34,26 +35,13 @@ public class DSpibEndToEndTests
         dspibReport.StateCount.Should().Be(3);
         dspibReport.History.Should().Contain(h => h.Phase == TrainingPhase.Joint && double.IsFinite(h.TrainDiffusionLoss));
 
-        var spibKl = HistogramDivergence.SymmetrizedKl(spib.SamplePrior(Samples, seed: 1), EncodedValidation(spib, data, spibReport), bins: 40);
-        var dspibKl = HistogramDivergence.SymmetrizedKl(dspib.Sample(Samples, ThreeHoleData.Temperature, seed: 1), EncodedValidation(dspib, data, dspibReport), bins: 40);
+        var spibKl = HistogramDivergence.SymmetrizedKl(spib.VampPrior!.Sample(Samples, seed: 1), EncodedValidation(spib, data, spibReport), bins: 40);
+        var dspibKl = HistogramDivergence.SymmetrizedKl(dspib.Diffusion!.Sample(Samples, ThreeHoleData.Temperature, seed: 1), EncodedValidation(dspib, data, dspibReport), bins: 40);
         Console.WriteLine($"symmetrised KL against the encoded validation frames: SPIB {spibKl:F4}, D-SPIB {dspibKl:F4}");
         dspibKl.Should().BeLessThan(spibKl);
     }
 
     /// <summary>Latent means of the input frames of the validation pairs (at most <see cref="Samples"/> of them).</summary>
-    private static double[,] EncodedValidation(DSpibModel model, TrajectorySet data, TrainingReport report)
-    {
-        var all = data.Trajectories.SelectMany(t => Enumerable.Range(0, t.FrameCount).Select(n => t.Frame(n).ToArray())).ToArray();
-        var indices = report.Split.Validation.Take(Samples).Select(p => report.Pairs.InputFrame[p]).ToArray();
-        var frames = new double[indices.Length, data.FeatureCount];
-        for (var i = 0; i < indices.Length; i++)
-        {
-            for (var j = 0; j < data.FeatureCount; j++)
-            {
-                frames[i, j] = all[indices[i]][j];
-            }
-        }
-
-        return model.Encode(frames);
-    }
+    private static double[,] EncodedValidation(DSpibModel model, TrajectorySet data, TrainingReport report) =>
+        model.Encode(report.ValidationFrames(data, Samples));
 }

@@ -11,6 +11,7 @@ namespace DSpib.Core.Tests.Science;
 /// SPIB on the three-hole potential must find its three metastable states, one per well, and the states must be
 /// regions whose populations are the Boltzmann weights.
 /// </summary>
+[Trait("Category", "Slow")]
 public class ThreeHoleStatesTests
 {
     [Fact]

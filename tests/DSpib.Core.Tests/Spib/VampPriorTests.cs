@@ -14,7 +14,7 @@ public class VampPriorTests
         using var generator = new Generator(3);
         var options = EncoderOptions.Linear with { InputDependentVariance = inputDependentVariance };
         using var encoder = new Encoder(inputDimension: 3, latentDimension: 2, options, ScalarType.Float64, generator);
-        using var prior = new VampPrior(randn(5, 3, dtype: ScalarType.Float64, generator: generator));
+        using var prior = new VampPriorNetwork(randn(5, 3, dtype: ScalarType.Float64, generator: generator));
         using (no_grad())
         {
             // Non-uniform mixture weights.

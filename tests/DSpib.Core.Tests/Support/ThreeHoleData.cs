@@ -8,7 +8,7 @@ namespace DSpib.Core.Tests.Support;
 /// <summary>Small seeded three-hole data sets for training tests, cached per size so tests share the simulation.</summary>
 internal static class ThreeHoleData
 {
-    private static readonly Dictionary<(int Walkers, int Frames, int Seed), TrajectorySet> Cache = [];
+    private static readonly Dictionary<(int Walkers, int Frames, int Seed, int Stride), TrajectorySet> Cache = [];
     private static readonly Lock CacheLock = new();
 
     public const double Temperature = 0.6;
@@ -21,7 +21,7 @@ internal static class ThreeHoleData
     {
         lock (CacheLock)
         {
-            if (Cache.TryGetValue((walkers, frames, seed), out var cached))
+            if (Cache.TryGetValue((walkers, frames, seed, stride), out var cached))
             {
                 return cached;
             }
@@ -45,7 +45,7 @@ internal static class ThreeHoleData
                 builder.Add(trajectory, Temperature);
             }
 
-            return Cache[(walkers, frames, seed)] = builder.Build();
+            return Cache[(walkers, frames, seed, stride)] = builder.Build();
         }
     }
 }

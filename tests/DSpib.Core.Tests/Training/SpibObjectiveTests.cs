@@ -1,5 +1,6 @@
 using DSpib.Data;
 using DSpib.Devices;
+using DSpib.Networks;
 using DSpib.Spib;
 using DSpib.Training;
 using TorchSharp;
@@ -21,8 +22,8 @@ public class SpibObjectiveTests
         }
 
         var decoder = new StateDecoder(2, [16, 16], 3, Activation.ReLU, ScalarType.Float64, generator);
-        var prior = new VampPrior(randn(3, 2, dtype: ScalarType.Float64, generator: generator));
-        using var network = new SpibNetwork(encoder, decoder, prior, new Standardizer([0.0, 0.0], [1.0, 1.0]), DeviceBackend.Cpu(precision: TensorPrecision.Float64));
+        var prior = new VampPriorNetwork(randn(3, 2, dtype: ScalarType.Float64, generator: generator));
+        using var network = new ModelNetwork(encoder, decoder, prior, null, new Standardizer([0.0, 0.0], [1.0, 1.0]), DeviceBackend.Cpu(precision: TensorPrecision.Float64));
         using var a = tensor(new[] { 0.3, -1.2 }, dtype: ScalarType.Float64);
         using var b = tensor(new[] { -0.7, 0.4 }, dtype: ScalarType.Float64);
 

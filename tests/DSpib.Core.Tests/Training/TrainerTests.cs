@@ -104,10 +104,16 @@ public class TrainerTests
             }
         });
 
-        var report = NewTrainer(maxEpochs: 100).Fit(model, data, labels, progress, cancellation.Token);
+        var cancelled = FluentActions.Invoking(() => NewTrainer(maxEpochs: 100).Fit(model, data, labels, progress, cancellation.Token))
+            .Should().Throw<TrainingCanceledException>().Which;
 
+        var report = cancelled.Report!;
         report.WasCancelled.Should().BeTrue();
         report.History.Should().HaveCount(3);
+        cancelled.CancellationToken.Should().Be(cancellation.Token);
+        model.Training!.IsComplete.Should().BeFalse("a cancelled run is not a finished one");
+        model.Training.StopReason.Should().Be(TrainingStopReason.Cancelled);
+        model.Training.Epochs.Should().Be(3);
         model.IsTrained.Should().BeTrue();
         var z = model.Encode(data.Trajectories[0].ToMatrix());
         z.Cast<double>().Should().OnlyContain(v => double.IsFinite(v));
@@ -146,12 +152,12 @@ public class TrainerTests
     {
         var data = SmallData();
         var labels = InitialLabels.KMeans(data, 30, seed: 1);
-        using var model = DSpibModel.Create().WithInputDimension(2).WithMlpEncoder([16, 16], DSpib.Spib.Activation.SiLU, inputDependentVariance: true).Build();
+        using var model = DSpibModel.Create().WithInputDimension(2).WithMlpEncoder([16, 16], DSpib.Networks.Activation.SiLU, inputDependentVariance: true).Build();
 
         var report = NewTrainer(maxEpochs: 4).Fit(model, data, labels);
 
         report.History[^1].TrainLoss.Should().BeLessThan(report.History[0].TrainLoss);
-        model.Configuration.Encoder.IsLinear.Should().BeFalse();
+        model.Options.Encoder.IsLinear.Should().BeFalse();
         model.Encode(data.Trajectories[0].ToMatrix()).Cast<double>().Should().OnlyContain(v => double.IsFinite(v));
     }
 
@@ -169,11 +175,11 @@ public class TrainerTests
 
         report.History.Should().OnlyContain(h => h.Phase == TrainingPhase.Joint && double.IsFinite(h.TrainDiffusionLoss));
         report.Refinements[0].StatesAfter.Should().BeLessThan(30);
-        model.Sample(100, temperature: 0.6).Cast<double>().Should().OnlyContain(v => double.IsFinite(v));
+        model.Diffusion!.Sample(100, temperature: 0.6).Cast<double>().Should().OnlyContain(v => double.IsFinite(v));
         double[] axis = [-1.0, 0.0, 1.0];
-        var surface = model.FreeEnergySurface(axis, axis, temperature: 0.6, steps: 10);
+        var surface = model.Diffusion!.FreeEnergySurface(0.6, axis, axis, steps: 10);
         surface.ToMatrix().Cast<double>().Should().OnlyContain(v => double.IsFinite(v) && v >= 0).And.Contain(0.0);
-        model.FreeEnergyProfile(0, axis, 0.6, axis, steps: 10).FreeEnergy.Should().HaveCount(3).And.Contain(0.0);
+        model.Diffusion!.FreeEnergyProfile(0, 0.6, axis, axis, steps: 10).FreeEnergy.Should().HaveCount(3).And.Contain(0.0);
     }
 
     [Fact]
@@ -202,9 +208,9 @@ public class TrainerTests
         a.History.Should().Contain(h => h.Phase == TrainingPhase.Joint);
         a.History.Select(h => h.TrainLoss).Should().Equal(b.History.Select(h => h.TrainLoss));
         a.History.Select(h => h.TrainDiffusionLoss).Should().Equal(b.History.Select(h => h.TrainDiffusionLoss));
-        var samples = first.Sample(500, temperature: 0.75, seed: 3);
-        samples.Should().BeEquivalentTo(second.Sample(500, temperature: 0.75, seed: 3));
-        samples.Should().NotBeEquivalentTo(first.Sample(500, temperature: 0.75, seed: 4));
+        var samples = first.Diffusion!.Sample(500, temperature: 0.75, seed: 3);
+        samples.Should().BeEquivalentTo(second.Diffusion!.Sample(500, temperature: 0.75, seed: 3));
+        samples.Should().NotBeEquivalentTo(first.Diffusion!.Sample(500, temperature: 0.75, seed: 4));
     }
 
     [Fact]
@@ -231,25 +237,29 @@ public class TrainerTests
         averaged.Encode(frames).Should().BeEquivalentTo(last.Encode(frames));
 
         // A decay of almost 0 averages nothing away; 0.99 changes what the score network generates.
-        var lastSamples = last.Sample(500, temperature: 0.75, seed: 3);
-        var barelySamples = barelyAveraged.Sample(500, temperature: 0.75, seed: 3);
-        var averagedSamples = averaged.Sample(500, temperature: 0.75, seed: 3);
+        var lastSamples = last.Diffusion!.Sample(500, temperature: 0.75, seed: 3);
+        var barelySamples = barelyAveraged.Diffusion!.Sample(500, temperature: 0.75, seed: 3);
+        var averagedSamples = averaged.Diffusion!.Sample(500, temperature: 0.75, seed: 3);
         double LargestDifference(double[,] a, double[,] b) => a.Cast<double>().Zip(b.Cast<double>(), (x, y) => Math.Abs(x - y)).Max();
         LargestDifference(barelySamples, lastSamples).Should().BeLessThan(1e-4);
         LargestDifference(averagedSamples, lastSamples).Should().BeGreaterThan(1e-2);
 
-        FluentActions.Invoking(() => Trainer.Create().WithScoreAveraging(1)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("decay").WithMessage("*(0, 1)*0.999*");
+        FluentActions.Invoking(() => Trainer.Create().WithScoreAveraging(1).Build()).Should().Throw<ArgumentException>().WithParameterName("ScoreAveraging").WithMessage("*(0, 1)*0.999*");
     }
 
     [Fact]
-    public void DiffusionMethods_OnTheSpibBaseline_SayWhatIsMissing()
+    public void Priors_AreVisibleInTheModelsType_TheSpibBaselineHasAVampPriorAndD_SpibADiffusionPrior()
     {
-        var data = SmallData();
-        using var model = NewModel();
-        NewTrainer(maxEpochs: 40).Fit(model, data, InitialLabels.KMeans(data, 30, seed: 1));
+        using var spib = NewModel();
+        using var dspib = DSpibModel.Create().WithDiffusionPrior().Build();
 
-        FluentActions.Invoking(() => model.Sample(10, 0.6)).Should().Throw<InvalidOperationException>().WithMessage("*no diffusion prior*WithDiffusionPrior*SamplePrior*");
-        FluentActions.Invoking(() => model.LogDensity(new double[1, 2], 0.6)).Should().Throw<InvalidOperationException>().WithMessage("*no diffusion prior*");
+        spib.Diffusion.Should().BeNull();
+        spib.VampPrior.Should().NotBeNull();
+        spib.Options.Prior.Should().Be(LatentPrior.VampPrior);
+        dspib.Diffusion.Should().NotBeNull();
+        dspib.VampPrior.Should().BeNull();
+        dspib.Options.Diffusion.Should().Be(DSpib.Diffusion.DiffusionPriorOptions.Default);
+        FluentActions.Invoking(() => dspib.Diffusion!.Sample(10, 0.6)).Should().Throw<InvalidOperationException>().WithMessage("*not trained*Fit*");
     }
 
     [Fact]
@@ -261,7 +271,7 @@ public class TrainerTests
 
         var act = () => NewTrainer().Fit(model, data, labels);
 
-        act.Should().Throw<ArgumentException>().WithParameterName("data").WithMessage("*3 descriptors*WithInputDimension(2)*");
+        act.Should().Throw<ArgumentException>().WithParameterName("data").WithMessage("*3 descriptors*2 inputs*WithInputDimension*");
     }
 
     [Fact]
@@ -300,13 +310,78 @@ public class TrainerTests
     }
 
     [Fact]
-    public void Build_Twice_Throws()
+    public void Build_Again_GivesAnEqualTrainer_AndLaterSettingsDoNotReachEarlierTrainers()
     {
-        var builder = Trainer.Create();
-        builder.Build();
+        var builder = Trainer.Create().WithLag(7);
+        var first = builder.Build();
 
-        var act = () => builder.Build();
+        var second = builder.Build();
+        var third = builder.WithLag(9).Build();
 
-        act.Should().Throw<InvalidOperationException>();
+        second.Options.Should().Be(first.Options).And.NotBeSameAs(null);
+        first.Options.Lag.Should().Be(7);
+        third.Options.Lag.Should().Be(9);
+    }
+
+    [Fact]
+    public void Build_WithInvalidOptions_NamesTheOptionAndHowToSetIt()
+    {
+        FluentActions.Invoking(() => Trainer.Create().WithOptions(TrainingOptions.Reference with { ScoreAveraging = 1.0 }).Build())
+            .Should().Throw<ArgumentException>().WithParameterName("ScoreAveraging").WithMessage("*WithScoreAveraging*");
+        FluentActions.Invoking(() => Trainer.Create().WithOptions(TrainingOptions.Reference with { Schedule = (TrainingSchedule)7 }).Build())
+            .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("Schedule").WithMessage("*TwoPhase*JointFromStart*");
+        FluentActions.Invoking(() => Trainer.Create().WithLearningRate(double.NaN).Build())
+            .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("LearningRate");
+        FluentActions.Invoking(() => Trainer.Create().WithSplit(0.8, 0.3).Build())
+            .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("TestFraction");
+    }
+
+    [Fact]
+    public void WithLogger_ReceivesTheStartRefinementsAndEndOfTraining()
+    {
+        var data = SmallData();
+        var logger = new RecordingLogger();
+        using var model = NewModel();
+
+        Trainer.Create().WithLag(20).WithBeta(1e-2).WithRefinement(1, patience: 0, tolerance: 10).WithMaxEpochs(3).WithLogger(logger).Build()
+            .Fit(model, data, InitialLabels.KMeans(data, 30, seed: 1));
+
+        logger.Messages.Should().Contain(m => m.Level == Microsoft.Extensions.Logging.LogLevel.Information && m.Message.StartsWith("Training on cpu", StringComparison.Ordinal));
+        logger.Messages.Should().Contain(m => m.Message.StartsWith("Refinement 1 after epoch", StringComparison.Ordinal));
+        logger.Messages.Should().ContainSingle(m => m.Message.StartsWith("Training finished", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void WithOptions_TakesEverySetting_AndLaterCallsChangeThem()
+    {
+        var options = TrainingOptions.Reference with { Lag = 13, NoiseDraws = 3, MaxJointEpochs = 7 };
+
+        var trainer = Trainer.Create().WithOptions(options).WithSeed(9).Build();
+
+        trainer.Options.Should().Be(options with { Seed = 9 });
+        DSpibModel.Create().WithOptions(ModelOptions.Default with { LatentDimension = 1 }).WithSeed(3).Build().Options
+            .Should().Be(ModelOptions.Default with { LatentDimension = 1, Seed = 3 });
+    }
+
+    [Fact]
+    public void ValidationFrames_AreTheInputFramesOfTheHeldOutPairs()
+    {
+        var data = SmallData();
+        using var model = NewModel();
+        var report = NewTrainer(maxEpochs: 2, refinements: 0).Fit(model, data, InitialLabels.KMeans(data, 30, seed: 1));
+
+        var frames = report.ValidationFrames(data, count: 5);
+
+        frames.GetLength(0).Should().Be(5);
+        var all = data.Trajectories.SelectMany(t => Enumerable.Range(0, t.FrameCount).Select(n => t.Frame(n).ToArray())).ToArray();
+        for (var i = 0; i < 5; i++)
+        {
+            var expected = all[report.Pairs.InputFrame[report.Split.Validation[i]]];
+            new[] { frames[i, 0], frames[i, 1] }.Should().Equal(expected);
+        }
+
+        report.ValidationFrames(data).GetLength(0).Should().Be(report.Split.Validation.Count);
+        FluentActions.Invoking(() => report.ValidationFrames(TrajectorySet.Create().Add(new double[10, 2], 1.0).Build()))
+            .Should().Throw<ArgumentException>().WithParameterName("data");
     }
 }

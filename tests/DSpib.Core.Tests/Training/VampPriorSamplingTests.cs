@@ -20,17 +20,17 @@ public class VampPriorSamplingTests
     {
         using var model = TrainedModel();
 
-        var samples = model.SamplePrior(20_000, seed: 9);
+        var samples = model.VampPrior!.Sample(20_000, seed: 9);
 
         samples.GetLength(0).Should().Be(20_000);
         samples.GetLength(1).Should().Be(2);
-        model.SamplePrior(5, seed: 9).Should().BeEquivalentTo(model.SamplePrior(5, seed: 9), o => o.WithStrictOrdering());
+        model.VampPrior!.Sample(5, seed: 9).Should().BeEquivalentTo(model.VampPrior!.Sample(5, seed: 9), o => o.WithStrictOrdering());
         var states = model.PredictStatesOfLatent(samples);
         states.Should().OnlyContain(s => s >= 0 && s < model.StateCount);
 
         // The samples land where the encoded frames are: every state the data occupies is generated too.
         var generated = states.Distinct().Count();
-        generated.Should().BeGreaterThanOrEqualTo(model.StatePopulations.Count(p => p > 0.05));
+        generated.Should().BeGreaterThanOrEqualTo(model.Training!.StatePopulations.Count(p => p > 0.05));
     }
 
     [Fact]

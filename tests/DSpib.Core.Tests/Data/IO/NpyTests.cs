@@ -19,6 +19,10 @@ public class NpyTests
         array.Shape.Should().Equal(2, 3);
         array.DataType.Should().Be(NpyDataType.Float64);
         array.ToMatrix().Should().BeEquivalentTo(new double[,] { { 1, 2, 3 }, { 4, 5, 6.5 } }, o => o.WithStrictOrdering());
+        var copy = array.ToDoubleArray();
+        copy.Should().Equal(1, 2, 3, 4, 5, 6.5);
+        copy[0] = 99;
+        array.ToDoubleArray()[0].Should().Be(1, "each call returns its own copy");
     }
 
     [Fact]

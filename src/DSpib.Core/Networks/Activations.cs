@@ -1,7 +1,8 @@
-using DSpib.Spib;
 using static TorchSharp.torch;
 
-namespace DSpib.Internal;
+namespace DSpib.Networks;
+
+/// <summary>Applies an <see cref="Activation"/> to a tensor.</summary>
 
 internal static class Activations
 {

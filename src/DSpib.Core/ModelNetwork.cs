@@ -1,22 +1,25 @@
-using DSpib.Internal;
 using DSpib.Data;
 using DSpib.Devices;
+using DSpib.Diffusion;
+using DSpib.Internal;
+using DSpib.Spib;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace DSpib.Spib;
+namespace DSpib;
 
 /// <summary>
 /// The trainable parts of a model and the standardiser in front of them. Not a TorchSharp module itself so that
 /// label refinement can swap the decoder and prior for smaller ones without re-registering submodules.
 /// </summary>
-internal sealed class SpibNetwork : IDisposable
+internal sealed class ModelNetwork : IDisposable
 {
-    public SpibNetwork(Encoder encoder, StateDecoder decoder, VampPrior prior, Standardizer standardizer, DeviceBackend backend)
+    public ModelNetwork(Encoder encoder, StateDecoder decoder, VampPriorNetwork prior, DiffusionPriorNetwork? diffusion, Standardizer standardizer, DeviceBackend backend)
     {
         Encoder = encoder;
         Decoder = decoder;
         Prior = prior;
+        Diffusion = diffusion;
         Standardizer = standardizer;
         Backend = backend;
         using var noGrad = no_grad();
@@ -28,7 +31,7 @@ internal sealed class SpibNetwork : IDisposable
 
     public StateDecoder Decoder { get; private set; }
 
-    public VampPrior Prior { get; private set; }
+    public VampPriorNetwork Prior { get; private set; }
 
     public Standardizer Standardizer { get; }
 
@@ -41,7 +44,10 @@ internal sealed class SpibNetwork : IDisposable
     public int StateCount => Decoder.StateCount;
 
     /// <summary>The diffusion prior of a D-SPIB model; <see langword="null"/> for the SPIB baseline.</summary>
-    public Diffusion.DiffusionPrior? Diffusion { get; init; }
+    public DiffusionPriorNetwork? Diffusion { get; }
+
+    /// <summary>Descriptors per frame.</summary>
+    public int InputDimension => Standardizer.FeatureCount;
 
     /// <summary>The parameters SPIB trains (encoder, decoder, VampPrior); call again after <see cref="ReplaceDecoder"/> or <see cref="ReplacePrior"/>.</summary>
     public IEnumerable<TorchSharp.Modules.Parameter> Parameters() =>
@@ -58,12 +64,18 @@ internal sealed class SpibNetwork : IDisposable
         old.Dispose();
     }
 
-    public void ReplacePrior(VampPrior prior)
+    public void ReplacePrior(VampPriorNetwork prior)
     {
         var old = Prior;
         Prior = prior;
         old.Dispose();
     }
+
+    /// <summary>
+    /// The metastable state of latent points: the decoder's most probable state. The one place states are assigned,
+    /// in training (relabelling, final assignment) and in prediction alike.
+    /// </summary>
+    public Tensor StatesOf(Tensor latent) => Decoder.forward(latent).argmax(1);
 
     /// <summary>Standardises raw frames already on the device.</summary>
     public Tensor Standardize(Tensor raw) => (raw - StandardizerMean) / StandardizerScale;

@@ -1,68 +1,73 @@
 using System.Text.Json;
-using DSpib.Devices;
 using DSpib.Diffusion;
+using DSpib.Networks;
+using DSpib.Persistence;
 using DSpib.Spib;
 
-namespace DSpib.Persistence;
+namespace DSpib;
 
-/// <summary>Converts a model's builder settings to their stored description and back, through the public builders.</summary>
+/// <summary>Converts a model's options to their stored description and back.</summary>
 internal static class ModelSettings
 {
-    public static ModelDescription Describe(ModelConfiguration configuration) => new(
-        configuration.InputDimension,
-        configuration.LatentDimension,
-        new EncoderDescription(configuration.Encoder.HiddenLayers.ToArray(), configuration.Encoder.Activation, configuration.Encoder.InputDependentVariance),
-        new DecoderDescription(configuration.DecoderHiddenLayers.ToArray(), configuration.DecoderActivation),
-        configuration.Prior,
-        configuration.Seed,
-        configuration.Sde is null ? null : Describe(configuration.Sde),
-        configuration.ScoreNet is null ? null : Describe(configuration.ScoreNet));
+    /// <summary>The stored description of <paramref name="options"/> for a network with <paramref name="inputDimension"/> inputs.</summary>
+    public static ModelDescription Describe(ModelOptions options, int inputDimension) => new(
+        inputDimension,
+        options.LatentDimension,
+        new EncoderDescription(options.Encoder.HiddenLayers.ToArray(), options.Encoder.Activation, options.Encoder.InputDependentVariance),
+        new DecoderDescription(options.DecoderHiddenLayers.ToArray(), options.DecoderActivation),
+        options.Prior,
+        options.Seed,
+        options.Diffusion is null ? null : Describe(options.Diffusion.Sde),
+        options.Diffusion is null ? null : Describe(options.Diffusion.ScoreNet));
 
     /// <summary>
-    /// An untrained model with the described settings on <paramref name="backend"/>. The builders validate every value;
-    /// a description they reject, or one that does not describe itself again, is corruption.
+    /// The options a description stands for, validated as a builder validates them; a description that does not pass,
+    /// or does not describe itself again, is corruption.
     /// </summary>
     /// <param name="description">The stored settings.</param>
-    /// <param name="backend">Where the model will live.</param>
     /// <param name="temperatureLaw">The law to use when the stored one is custom.</param>
     /// <param name="container">The file, for messages.</param>
-    public static DSpibModel CreateModel(ModelDescription description, DeviceBackend backend, TemperatureLaw? temperatureLaw, VerifiedContainer container)
+    public static ModelOptions ToOptions(ModelDescription description, TemperatureLaw? temperatureLaw, VerifiedContainer container)
     {
-        DSpibModel model;
+        ModelOptions options;
         try
         {
-            var builder = DSpibModel.Create().WithInputDimension(description.InputDimension).WithLatentDimension(description.LatentDimension);
             var encoder = description.Encoder;
-            builder = encoder.HiddenLayers.Length == 0
-                ? builder.WithLinearEncoder(encoder.InputDependentVariance)
-                : builder.WithMlpEncoder(encoder.HiddenLayers, encoder.Activation, encoder.InputDependentVariance);
-            builder = builder.WithDecoder(description.Decoder.HiddenLayers).WithDecoderActivation(description.Decoder.Activation);
-            builder = description.Prior switch
+            var decoder = description.Decoder;
+            options = new ModelOptions
             {
-                LatentPrior.VampPrior when description.Sde is null && description.ScoreNet is null => builder.AsSpibBaseline(),
-                LatentPrior.Diffusion when description.Sde is not null && description.ScoreNet is not null =>
-                    builder.WithDiffusionPrior(CreateSde(description.Sde, temperatureLaw, container), CreateScoreNet(description.ScoreNet)),
-                _ => throw container.Invalid($"its model settings name the prior {description.Prior} with{(description.Sde is null ? "out" : string.Empty)} diffusion settings."),
+                InputDimension = description.InputDimension,
+                LatentDimension = description.LatentDimension,
+                Encoder = new EncoderOptions { HiddenLayers = encoder.HiddenLayers, Activation = encoder.Activation, InputDependentVariance = encoder.InputDependentVariance },
+                DecoderHiddenLayers = decoder.HiddenLayers,
+                DecoderActivation = decoder.Activation,
+                Seed = description.Seed,
+                Diffusion = description.Prior switch
+                {
+                    LatentPrior.VampPrior when description.Sde is null && description.ScoreNet is null => null,
+                    LatentPrior.Diffusion when description.Sde is not null && description.ScoreNet is not null =>
+                        new DiffusionPriorOptions { Sde = CreateSde(description.Sde, temperatureLaw, container), ScoreNet = CreateScoreNet(description.ScoreNet) },
+                    _ => throw container.Invalid($"its model settings name the prior {description.Prior} with{(description.Sde is null ? "out" : string.Empty)} diffusion settings."),
+                },
             };
-            model = builder.WithSeed(description.Seed).OnDevice(backend).Build();
+            options.Validate();
         }
         catch (ArgumentException e) when (e.ParamName != nameof(temperatureLaw))
         {
             throw container.Invalid($"its model settings are not valid ({e.Message}).", e);
         }
 
-        if (Difference(description, Describe(model.Configuration)) is { } path)
+        if (Difference(description, Describe(options, description.InputDimension)) is { } path)
         {
-            model.Dispose();
             throw container.Invalid($"its model settings are not consistent (at '{path}').");
         }
 
-        return model;
+        return options;
     }
 
     /// <summary>The path of the first setting in which two descriptions differ, or <see langword="null"/> when they agree.</summary>
     public static string? Difference(ModelDescription expected, ModelDescription actual) =>
-        ManifestJson.Difference(JsonSerializer.SerializeToElement(expected, ManifestJson.Default.ModelDescription), JsonSerializer.SerializeToElement(actual, ManifestJson.Default.ModelDescription), "model");
+        JsonDocuments.Difference(JsonSerializer.SerializeToElement(expected, ModelJson.Default.ModelDescription), JsonSerializer.SerializeToElement(actual, ModelJson.Default.ModelDescription), "model");
 
     private static SdeDescription Describe(VpSde sde) => new(
         sde.IsDiscrete ? "discrete" : "continuous",
@@ -144,18 +149,9 @@ internal static class ModelSettings
     private static ScoreNet CreateScoreNet(ScoreNetDescription description)
     {
         var stored = description.TemperatureEmbedding;
-        if (!Enum.IsDefined(stored.Input))
-        {
-            throw new ArgumentOutOfRangeException(nameof(description), stored.Input, "Unknown temperature input.");
-        }
-
-        var embedding = stored.Kind switch
-        {
-            TemperatureEmbeddingKind.None => TemperatureEmbedding.None,
-            TemperatureEmbeddingKind.Fourier => TemperatureEmbedding.Fourier(stored.Dimension, stored.Scale, stored.Seed) with { Input = stored.Input, Activation = stored.Activation },
-            TemperatureEmbeddingKind.Learned => TemperatureEmbedding.Learned(stored.Dimension) with { Input = stored.Input, Activation = stored.Activation },
-            _ => throw new ArgumentOutOfRangeException(nameof(description), stored.Kind, "Unknown temperature embedding."),
-        };
+        var embedding = stored.Kind == TemperatureEmbeddingKind.None
+            ? TemperatureEmbedding.None
+            : TemperatureEmbedding.None with { Kind = stored.Kind, Dimension = stored.Dimension, Scale = stored.Scale, Input = stored.Input, Seed = stored.Seed, Activation = stored.Activation };
         return ScoreNet.Create()
             .WithHiddenLayers(description.HiddenLayers)
             .WithActivation(description.Activation)

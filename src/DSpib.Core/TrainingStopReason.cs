@@ -1,4 +1,4 @@
-namespace DSpib.Training;
+namespace DSpib;
 
 /// <summary>Why a training run ended.</summary>
 public enum TrainingStopReason
@@ -11,4 +11,7 @@ public enum TrainingStopReason
 
     /// <summary>The cancellation token was signalled; training stopped between two steps.</summary>
     Cancelled,
+
+    /// <summary>The model file was written before the library recorded how training ended.</summary>
+    NotRecorded,
 }

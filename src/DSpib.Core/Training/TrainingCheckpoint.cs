@@ -4,12 +4,13 @@ using System.Text.Json;
 using DSpib.Data;
 using DSpib.Data.IO;
 using DSpib.Devices;
+using DSpib.Persistence;
 using DSpib.Spib;
 using DSpib.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace DSpib.Persistence;
+namespace DSpib.Training;
 
 /// <summary>
 /// A training checkpoint, taken at the end of an epoch: the model file's network entries plus everything the run
@@ -49,7 +50,7 @@ internal sealed class TrainingCheckpoint
     public TimeSpan Elapsed => TimeSpan.FromTicks(Run.ElapsedTicks);
 
     /// <summary>Writes a checkpoint atomically: a failed write leaves the previous checkpoint intact.</summary>
-    public static void Write(string path, ModelConfiguration configuration, SpibNetwork network, RunDescription run, FlatAdam optimizer, Generator initGenerator, Generator trainingGenerator, Tensor labels, ParameterAverage? scoreAverage = null)
+    public static void Write(string path, ModelOptions options, ModelNetwork network, RunDescription run, FlatAdam optimizer, Generator initGenerator, Generator trainingGenerator, Tensor labels, ParameterAverage? scoreAverage = null)
     {
         var entries = NetworkEntries.Write(network);
         var (first, second, _) = optimizer.State;
@@ -72,11 +73,11 @@ internal sealed class TrainingCheckpoint
                 FileFormat.Checkpoint.Name,
                 FileFormat.Checkpoint.Version,
                 Container.LibraryVersion,
-                ModelSettings.Describe(configuration),
+                ModelSettings.Describe(options, network.InputDimension),
                 NetworkEntries.Describe(network),
                 run,
                 checksums),
-            ManifestJson.Default.CheckpointManifest)));
+            CheckpointJson.Default.CheckpointManifest)));
     }
 
     /// <summary>Reads and verifies a checkpoint; throws <see cref="ModelFileException"/> when it cannot be used.</summary>
@@ -85,13 +86,13 @@ internal sealed class TrainingCheckpoint
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         var container = Container.Read(stream, $"The checkpoint '{path}'", FileFormat.Checkpoint);
-        var manifest = ManifestJson.Parse(container, ManifestJson.Default.CheckpointManifest);
+        var manifest = JsonDocuments.Parse(container, CheckpointJson.Default.CheckpointManifest);
         container.VerifyEntries(manifest.Entries);
         return new TrainingCheckpoint(path, container, manifest);
     }
 
     public static TrainingOptionsDescription Describe(TrainingOptions o) => new(
-        o.Lag, o.BatchSize, o.LearningRate, o.Beta, o.Tolerance, o.Patience, o.Refinements, o.MaxEpochs, o.TrainFraction, o.TestFraction, o.Seed, o.JointPatience, o.NoiseDraws, o.Weighting, o.Schedule, o.ScoreAveraging);
+        o.Lag, o.BatchSize, o.LearningRate, o.Beta, o.Tolerance, o.Patience, o.Refinements, o.MaxEpochs, o.TrainFraction, o.TestFraction, o.Seed, o.JointPatience, o.NoiseDraws, o.Weighting, o.Schedule, o.ScoreAveraging, o.MaxJointEpochs);
 
     public static EpochDescription Describe(EpochSummary e) => new(
         e.Phase, e.Epoch, e.RefinementsDone, e.TrainLoss, e.TrainCrossEntropy, e.TrainKl, e.TestLoss, e.TestCrossEntropy, e.TestKl, e.StateCount, e.Populations.ToArray(), e.Elapsed.Ticks, e.TrainDiffusionLoss);
@@ -127,13 +128,14 @@ internal sealed class TrainingCheckpoint
     /// wrote this checkpoint: a resumed run on anything else would not continue that run.
     /// </summary>
     /// <param name="model">The model to train.</param>
+    /// <param name="inputDimension">The data's descriptors per frame.</param>
     /// <param name="options">The trainer's options.</param>
     /// <param name="data">The fingerprint of the data and initial labels.</param>
     /// <param name="dataArgument">The name of the data argument, for the exception.</param>
     /// <param name="labelsArgument">The name of the initial labels argument, for the exception.</param>
-    public void EnsureMatches(DSpibModel model, TrainingOptions options, DataFingerprint data, string dataArgument, string labelsArgument)
+    public void EnsureMatches(DSpibModel model, int inputDimension, TrainingOptions options, DataFingerprint data, string dataArgument, string labelsArgument)
     {
-        if (ModelSettings.Difference(_manifest.Model, ModelSettings.Describe(model.Configuration)) is { } setting)
+        if (ModelSettings.Difference(_manifest.Model, ModelSettings.Describe(model.Options, inputDimension)) is { } setting)
         {
             throw new ArgumentException($"The model's settings differ from those of the run that wrote the checkpoint (at '{setting}'): build the model with the same settings to resume.", nameof(model));
         }
@@ -143,9 +145,9 @@ internal sealed class TrainingCheckpoint
             throw new ArgumentException($"The checkpoint was written by a run on {Run.DeviceType} in {_manifest.Network.Precision} but the model is on {model.Backend}: resume on the same kind of device and precision, which continue the run exactly.", nameof(model));
         }
 
-        var expected = JsonSerializer.SerializeToElement(Run.Options, ManifestJson.Default.TrainingOptionsDescription);
-        var actual = JsonSerializer.SerializeToElement(Describe(options), ManifestJson.Default.TrainingOptionsDescription);
-        if (ManifestJson.Difference(expected, actual, "options") is { } option)
+        var expected = JsonSerializer.SerializeToElement(Run.Options, CheckpointJson.Default.TrainingOptionsDescription);
+        var actual = JsonSerializer.SerializeToElement(Describe(options), CheckpointJson.Default.TrainingOptionsDescription);
+        if (JsonDocuments.Difference(expected, actual, "options") is { } option)
         {
             throw new InvalidOperationException($"This trainer's options differ from those of the run that wrote the checkpoint (at '{option}'): resume with a trainer built with the same options.");
         }
@@ -170,11 +172,25 @@ internal sealed class TrainingCheckpoint
     }
 
     /// <summary>The network as it was at the checkpoint, on <paramref name="backend"/>.</summary>
-    public SpibNetwork CreateNetwork(ModelConfiguration configuration, DeviceBackend backend) =>
-        NetworkEntries.Read(_container, _manifest.Network, configuration, backend);
+    public ModelNetwork CreateNetwork(ModelOptions options, DeviceBackend backend) =>
+        NetworkEntries.Read(_container, _manifest.Network, options with { InputDimension = _manifest.Model.InputDimension }, backend);
 
-    public List<EpochSummary> History() => Run.History.Select(e => new EpochSummary(
-        e.Phase, e.Epoch, e.RefinementsDone, e.TrainLoss, e.TrainCrossEntropy, e.TrainKl, e.TestLoss, e.TestCrossEntropy, e.TestKl, e.StateCount, e.Populations, TimeSpan.FromTicks(e.ElapsedTicks), e.TrainDiffusionLoss)).ToList();
+    public List<EpochSummary> History() => Run.History.Select(e => new EpochSummary
+    {
+        Phase = e.Phase,
+        Epoch = e.Epoch,
+        RefinementsDone = e.RefinementsDone,
+        TrainLoss = e.TrainLoss,
+        TrainCrossEntropy = e.TrainCrossEntropy,
+        TrainKl = e.TrainKl,
+        TrainDiffusionLoss = e.TrainDiffusionLoss,
+        TestLoss = e.TestLoss,
+        TestCrossEntropy = e.TestCrossEntropy,
+        TestKl = e.TestKl,
+        StateCount = e.StateCount,
+        Populations = e.Populations,
+        Elapsed = TimeSpan.FromTicks(e.ElapsedTicks),
+    }).ToList();
 
     public List<RefinementRecord> Refinements() => Run.Refinements.Select(ModelFile.FromDescription).ToList();
 

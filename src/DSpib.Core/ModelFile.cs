@@ -2,9 +2,11 @@ using System.Text.Json;
 using DSpib.Data.IO;
 using DSpib.Devices;
 using DSpib.Diffusion;
-using DSpib.Training;
+using DSpib.Persistence;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
-namespace DSpib.Persistence;
+namespace DSpib;
 
 /// <summary>
 /// The model file: one zip container with a JSON manifest (format and library versions, the builder settings, the
@@ -35,14 +37,14 @@ internal static class ModelFile
         Write(model, Entries(model), stream, afterEntryWritten: null);
     }
 
-    public static DSpibModel Load(string path, DeviceBackend? backend, TemperatureLaw? temperatureLaw)
+    public static DSpibModel Load(string path, DeviceBackend? backend, TemperatureLaw? temperatureLaw, ILogger? logger)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        return Load(stream, $"The model file '{path}'", backend, temperatureLaw);
+        return Load(stream, $"The model file '{path}'", backend, temperatureLaw, logger);
     }
 
-    public static DSpibModel Load(Stream stream, string what, DeviceBackend? backend, TemperatureLaw? temperatureLaw)
+    public static DSpibModel Load(Stream stream, string what, DeviceBackend? backend, TemperatureLaw? temperatureLaw, ILogger? logger)
     {
         ArgumentNullException.ThrowIfNull(stream);
         if (!stream.CanRead)
@@ -51,23 +53,18 @@ internal static class ModelFile
         }
 
         var container = Container.Read(stream, what, FileFormat.Model);
-        var manifest = ManifestJson.Parse(container, ManifestJson.Default.ModelManifest);
+        var manifest = JsonDocuments.Parse(container, ModelJson.Default.ModelManifest);
         container.VerifyEntries(manifest.Entries);
         backend ??= DeviceBackend.Cpu(precision: manifest.Network.Precision);
         backend.Activate();
 
-        var model = ModelSettings.CreateModel(manifest.Model, backend, temperatureLaw, container);
+        var options = ModelSettings.ToOptions(manifest.Model, temperatureLaw, container);
+        var model = new DSpibModel(options, backend, logger ?? NullLogger.Instance);
         try
         {
-            var network = NetworkEntries.Read(container, manifest.Network, model.Configuration, backend);
+            var network = NetworkEntries.Read(container, manifest.Network, options, backend);
             model.Attach(network);
-            var populations = manifest.Training.StatePopulations;
-            if (populations.Length != network.StateCount || populations.Any(p => !(p >= 0 && p <= 1)))
-            {
-                throw container.Invalid($"it has {populations.Length} state populations for {network.StateCount} states, or populations outside [0, 1].");
-            }
-
-            model.SetTrainingOutcome(populations, manifest.Training.Refinements.Select(FromDescription).ToArray());
+            model.SetTrainingOutcome(FromDescription(manifest.Training, network, container));
             return model;
         }
         catch
@@ -77,9 +74,52 @@ internal static class ModelFile
         }
     }
 
+    public static TrainingOutcomeDescription ToDescription(TrainingOutcome outcome) => new(
+        outcome.StatePopulations.ToArray(),
+        outcome.Refinements.Select(ToDescription).ToArray(),
+        outcome.StopReason,
+        outcome.Epochs,
+        outcome.Temperatures.ToArray(),
+        outcome.LatentMinimum.ToArray(),
+        outcome.LatentMaximum.ToArray());
+
     public static RefinementDescription ToDescription(RefinementRecord r) => new(r.Round, r.Epoch, r.StatesBefore, r.StatesAfter, r.ChangedFraction, r.IsFinal);
 
     public static RefinementRecord FromDescription(RefinementDescription r) => new(r.Round, r.Epoch, r.StatesBefore, r.StatesAfter, r.ChangedFraction, r.IsFinal);
+
+    /// <summary>The training outcome a file holds, checked against the network it describes.</summary>
+    private static TrainingOutcome FromDescription(TrainingOutcomeDescription stored, ModelNetwork network, VerifiedContainer container)
+    {
+        var populations = stored.StatePopulations;
+        if (populations.Length != network.StateCount || populations.Any(p => !(p >= 0 && p <= 1)))
+        {
+            throw container.Invalid($"it has {populations.Length} state populations for {network.StateCount} states, or populations outside [0, 1].");
+        }
+
+        var latentDimension = network.Encoder.LatentDimension;
+        var minimum = stored.LatentMinimum ?? [];
+        var maximum = stored.LatentMaximum ?? [];
+        if (minimum.Length != maximum.Length || (minimum.Length != 0 && minimum.Length != latentDimension) || minimum.Zip(maximum).Any(b => !(b.First <= b.Second) || !double.IsFinite(b.Second - b.First)))
+        {
+            throw container.Invalid("its latent range does not fit the latent space.");
+        }
+
+        if (stored.StopReason is { } reason && !Enum.IsDefined(reason) || stored.Epochs is < 0 || (stored.Temperatures ?? []).Any(t => !(t > 0 && double.IsFinite(t))))
+        {
+            throw container.Invalid("its training outcome has an unknown stop reason, a negative epoch count or a temperature that is not positive.");
+        }
+
+        return new TrainingOutcome
+        {
+            StopReason = stored.StopReason ?? TrainingStopReason.NotRecorded,
+            Epochs = stored.Epochs ?? 0,
+            Refinements = stored.Refinements.Select(FromDescription).ToArray(),
+            StatePopulations = populations,
+            Temperatures = stored.Temperatures ?? [],
+            LatentMinimum = minimum,
+            LatentMaximum = maximum,
+        };
+    }
 
     private static List<(string Name, byte[] Bytes)> Entries(DSpibModel model)
     {
@@ -100,10 +140,10 @@ internal static class ModelFile
                 FileFormat.Model.Name,
                 FileFormat.Model.Version,
                 Container.LibraryVersion,
-                ModelSettings.Describe(model.Configuration),
+                ModelSettings.Describe(model.Options, network.InputDimension),
                 NetworkEntries.Describe(network),
-                new TrainingOutcomeDescription(model.StatePopulations.ToArray(), model.Refinements.Select(ToDescription).ToArray()),
+                ToDescription(model.Training!),
                 checksums),
-            ManifestJson.Default.ModelManifest), afterEntryWritten);
+            ModelJson.Default.ModelManifest), afterEntryWritten);
     }
 }

@@ -1,4 +1,4 @@
-namespace DSpib.Spib;
+namespace DSpib;
 
 /// <summary>Which prior over the latent space a model is trained with.</summary>
 public enum LatentPrior

@@ -1,8 +1,9 @@
+using DSpib.Internal;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace DSpib.Internal;
+namespace DSpib.Networks;
 
 /// <summary>
 /// Creates layers initialised from an explicit generator. TorchSharp's own layer constructors draw from the

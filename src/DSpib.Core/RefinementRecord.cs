@@ -1,4 +1,4 @@
-namespace DSpib.Training;
+namespace DSpib;
 
 /// <summary>One relabelling of the training pairs by the decoder.</summary>
 /// <param name="Round">One-based refinement round; the final relabel has round <c>Refinements + 1</c>.</param>

@@ -1,4 +1,4 @@
-namespace DSpib.Spib;
+namespace DSpib.Networks;
 
 /// <summary>Nonlinearity between hidden layers of a network.</summary>
 public enum Activation
