@@ -343,7 +343,7 @@ public class TrainerTests
         var logger = new RecordingLogger();
         using var model = NewModel();
 
-        Trainer.Create().WithLag(20).WithBeta(1e-2).WithRefinement(1, patience: 0, tolerance: 10).WithMaxEpochs(3).WithLogger(logger).Build()
+        Trainer.Create().WithLag(20).WithBeta(1e-2).WithRefinement(1, patience: 2).WithMaxEpochs(8).WithLogger(logger).Build()
             .Fit(model, data, InitialLabels.KMeans(data, 30, seed: 1));
 
         logger.Messages.Should().Contain(m => m.Level == Microsoft.Extensions.Logging.LogLevel.Information && m.Message.StartsWith("Training on cpu", StringComparison.Ordinal));
