@@ -17,11 +17,8 @@ public static class Npy
     /// </summary>
     internal const int MaxHeaderLength = ushort.MaxValue;
 
-    /// <summary>Elements read and decoded at a time.</summary>
-    private const int ChunkElements = 1 << 16;
-
-    /// <summary>Elements allocated at first when the stream cannot say how many bytes it holds.</summary>
-    private const int InitialElements = 1 << 16;
+    /// <summary>Elements read and decoded at a time (64 KiB of float64).</summary>
+    private const int ChunkElements = 1 << 13;
 
     private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
@@ -226,7 +223,7 @@ public static class Npy
     /// </summary>
     private static double[] ReadValues(Stream stream, long count, NpyDataType type, int size, bool bigEndian, bool exactLength, string source, NpyHeader header)
     {
-        var values = new double[exactLength ? count : Math.Min(count, InitialElements)];
+        var values = new double[exactLength ? count : Math.Min(count, ChunkElements)];
         var buffer = new byte[(int)Math.Min(count, ChunkElements) * size];
         long done = 0;
         while (done < count)
