@@ -5,8 +5,7 @@ using DSpib.Devices;
 
 // One command per figure; results are printed and written as JSON to benchmark-results/<figure>.json.
 var figure = args.Length > 0 ? args[0] : "help";
-var threadsIndex = Array.IndexOf(args, "--threads");
-int? threads = threadsIndex >= 0 ? int.Parse(args[threadsIndex + 1], CultureInfo.InvariantCulture) : null;
+int? threads = Option("--threads") is { } count ? int.Parse(count, CultureInfo.InvariantCulture) : null;
 
 // The process-wide settings a model on the CPU backend applies when it is built or trained: the thread count only
 // when the command line asks for one, and the native heap's reuse of freed memory unless --return-freed-memory.
@@ -22,13 +21,15 @@ List<Measurement>? results = figure switch
     "dspib-epoch" => [DSpibEpochBenchmark.Run()],
     "generation" => GenerationBenchmark.Run().ToList(),
     "matmul" => MatrixMultiplyCeiling.Run().ToList(),
+    "fuzz" => FuzzBenchmark.Run(Option("--scale") is { } scale ? double.Parse(scale, CultureInfo.InvariantCulture) : 1, args.Contains("--reseal-manifest")).ToList(),
     _ => null,
 };
 
 if (results is null)
 {
     Console.WriteLine("usage: dotnet run -c Release --project tests/DSpib.Benchmarks -- <figure> [--threads N] [--return-freed-memory]");
-    Console.WriteLine("figures: spib-epoch, spib-step, memory, simulation, diffusion-step, dspib-epoch, generation, matmul");
+    Console.WriteLine("figures: spib-epoch, spib-step, memory, simulation, diffusion-step, dspib-epoch, generation, matmul, fuzz");
+    Console.WriteLine("fuzz options: --scale X (multiplies 100,000 cases per reader, 10,000 per model file and checkpoint), --reseal-manifest");
     return 1;
 }
 
@@ -47,3 +48,5 @@ var json = results.Select(r => new { r.Name, r.Unit, r.Median, r.Lower, r.Upper,
 File.WriteAllText(path, JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine($"written {path}");
 return 0;
+
+string? Option(string name) => Array.IndexOf(args, name) is var index and >= 0 && index + 1 < args.Length ? args[index + 1] : null;

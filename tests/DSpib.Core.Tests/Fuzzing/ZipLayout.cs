@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Compression;
 using System.Text;
 
 namespace DSpib.Core.Tests.Fuzzing;
@@ -27,6 +28,22 @@ internal static class ZipLayout
         public int LocalCompressedSizeField => LocalOffset + 18;
 
         public int LocalUncompressedSizeField => LocalOffset + 22;
+    }
+
+    /// <summary>A zip archive of the given entries, each stored or compressed at <paramref name="level"/>.</summary>
+    public static byte[] Build(CompressionLevel level, params (string Name, byte[] Bytes)[] entries)
+    {
+        using var stream = new MemoryStream();
+        using (var archive = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, bytes) in entries)
+            {
+                using var entry = archive.CreateEntry(name, level).Open();
+                entry.Write(bytes);
+            }
+        }
+
+        return stream.ToArray();
     }
 
     /// <summary>The central directory of an intact archive, in order.</summary>

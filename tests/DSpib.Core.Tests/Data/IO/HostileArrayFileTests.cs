@@ -149,7 +149,7 @@ public class HostileArrayFileTests
     [Fact]
     public void Npz_ACrcThatDoesNotMatch_IsRefusedForStoredEntriesToo()
     {
-        var zip = Zip(CompressionLevel.NoCompression, ("x.npy", NpyFiles.Build(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", NpyFiles.Doubles(false, 1, 2))));
+        var zip = ZipLayout.Build(CompressionLevel.NoCompression, ("x.npy", NpyFiles.Build(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", NpyFiles.Doubles(false, 1, 2))));
         var entry = ZipLayout.Entry(zip, "x.npy");
         zip[entry.CrcField] ^= 0x01;
 
@@ -162,7 +162,7 @@ public class HostileArrayFileTests
     public void Npz_AnEntryWhoseArrayClaimsTwoGibibytes_IsRefusedWithoutAllocatingThem()
     {
         // A 2 GiB float64 array in the entry's .npy header, 16 bytes of data: the whole archive is under 300 bytes.
-        var zip = Zip(CompressionLevel.Optimal, ("x.npy", NpyFiles.Build(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (268435000,), }", new byte[16])));
+        var zip = ZipLayout.Build(CompressionLevel.Optimal, ("x.npy", NpyFiles.Build(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (268435000,), }", new byte[16])));
         zip.Length.Should().BeLessThan(300);
 
         var outcome = Bounded.Run(() => Npz.Read(new MemoryStream(zip)));
@@ -179,7 +179,7 @@ public class HostileArrayFileTests
     [InlineData(CompressionLevel.NoCompression, 200u)]
     public void Npz_AnEntryThatDoesNotHoldTheLengthItDeclares_IsRefusedNamingIt(CompressionLevel level, uint declared)
     {
-        var zip = Zip(level, ("x.npy", NpyFiles.Build(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (4,), }", NpyFiles.Doubles(false, 1, 2, 3, 4))));
+        var zip = ZipLayout.Build(level, ("x.npy", NpyFiles.Build(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (4,), }", NpyFiles.Doubles(false, 1, 2, 3, 4))));
         var entry = ZipLayout.Entry(zip, "x.npy");
         ZipLayout.Write32(zip, entry.UncompressedSizeField, declared);
         ZipLayout.Write32(zip, entry.LocalUncompressedSizeField, declared);
@@ -196,7 +196,7 @@ public class HostileArrayFileTests
         var one = NpyFiles.Build(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", NpyFiles.Doubles(false, 1));
         var two = NpyFiles.Build(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", NpyFiles.Doubles(false, 2));
 
-        var act = () => Npz.Read(new MemoryStream(Zip(CompressionLevel.Optimal, ("x.npy", one), ("x.npy", two))));
+        var act = () => Npz.Read(new MemoryStream(ZipLayout.Build(CompressionLevel.Optimal, ("x.npy", one), ("x.npy", two))));
 
         act.Should().Throw<InvalidDataException>().WithMessage("*'x'*twice*");
     }
@@ -204,7 +204,7 @@ public class HostileArrayFileTests
     [Fact]
     public void Npz_AFolderEntryWithData_IsRefusedInsteadOfSkipped()
     {
-        var act = () => Npz.Read(new MemoryStream(Zip(CompressionLevel.Optimal, ("x.npy/", NpyFiles.Build(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", NpyFiles.Doubles(false, 1))))));
+        var act = () => Npz.Read(new MemoryStream(ZipLayout.Build(CompressionLevel.Optimal, ("x.npy/", NpyFiles.Build(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", NpyFiles.Doubles(false, 1))))));
 
         act.Should().Throw<InvalidDataException>().WithMessage("*'x.npy/'*folder*");
     }
@@ -221,20 +221,5 @@ public class HostileArrayFileTests
         using var folder = new TemporaryFolder();
         Npz.Write(folder.File("frames.npz"), new Dictionary<string, double[,]> { ["frames"] = matrix });
         return File.ReadAllBytes(folder.File("frames.npz"));
-    }
-
-    internal static byte[] Zip(CompressionLevel level, params (string Name, byte[] Bytes)[] entries)
-    {
-        using var stream = new MemoryStream();
-        using (var archive = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            foreach (var (name, bytes) in entries)
-            {
-                using var entry = archive.CreateEntry(name, level).Open();
-                entry.Write(bytes);
-            }
-        }
-
-        return stream.ToArray();
     }
 }
