@@ -34,15 +34,32 @@ public static class Npy
 
     /// <summary>Reads an array from a stream positioned at the start of the <c>.npy</c> data.</summary>
     /// <param name="stream">The stream; read to the end of the array.</param>
+    /// <exception cref="InvalidDataException">As for <see cref="Read(string)"/>.</exception>
     public static NpyArray Read(Stream stream) => Read(stream, "stream");
 
     /// <summary>Reads a 1-D or 2-D array as a matrix (a 1-D array becomes one column).</summary>
     /// <param name="path">Path of the <c>.npy</c> file.</param>
-    public static double[,] ReadMatrix(string path) => Read(path).ToMatrix();
+    /// <exception cref="InvalidDataException">The file is not a numeric NumPy array this reader supports, or its array has more than 2 dimensions.</exception>
+    public static double[,] ReadMatrix(string path) => ReadAs(path, static array => array.ToMatrix());
 
     /// <summary>Reads a 1-D array of whole numbers as state labels.</summary>
     /// <param name="path">Path of the <c>.npy</c> file.</param>
-    public static int[] ReadLabels(string path) => Read(path).ToInt32Array();
+    /// <exception cref="InvalidDataException">The file is not a numeric NumPy array this reader supports, or not a 1-D array of whole numbers in the range of <see cref="int"/>.</exception>
+    public static int[] ReadLabels(string path) => ReadAs(path, static array => array.ToInt32Array());
+
+    /// <summary>Reads a file and converts its array; an array that does not convert is a problem of the file, named as such.</summary>
+    private static T ReadAs<T>(string path, Func<NpyArray, T> convert)
+    {
+        var array = Read(path);
+        try
+        {
+            return convert(array);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
+    }
 
     /// <summary>Writes a matrix as a 2-D float64 array.</summary>
     /// <param name="path">Target path; an existing file is replaced only once the new one is complete.</param>
