@@ -231,9 +231,10 @@ internal static class Container
                 throw new ModelFileException($"{what} is {length} bytes long, more than one array can hold; it is not a DSpib file this library can read.", ModelFileError.Corrupted);
             }
 
+            // A stream that ends before its length (a file cut while it is read) gives what it has.
             var content = new byte[Math.Max(0, length)];
-            stream.ReadExactly(content);
-            return content;
+            var read = stream.ReadAtLeast(content, content.Length, throwOnEndOfStream: false);
+            return read == content.Length ? content : content[..read];
         }
 
         using var copy = new MemoryStream();

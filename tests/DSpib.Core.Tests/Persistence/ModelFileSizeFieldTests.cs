@@ -99,6 +99,17 @@ public sealed class ModelFileSizeFieldTests
         outcome.Error.Should().BeOfType<ModelFileException>().Which.Message.Should().Contain("two entries named 'weights/encoder.bin'");
     }
 
+    [Fact]
+    public void Load_AStreamThatEndsBeforeTheLengthItReports_ReadsWhatItHolds()
+    {
+        // A file cut while it is read: its length was taken before the end went away.
+        using var stream = new LengthOverstated(_file, extra: 1000);
+
+        using var model = DSpibModel.Load(stream);
+
+        model.IsTrained.Should().BeTrue();
+    }
+
     private static Bounded.Outcome LoadMeasured(byte[] file) => Bounded.Run(() =>
     {
         using var stream = new MemoryStream(file);
@@ -121,5 +132,10 @@ public sealed class ModelFileSizeFieldTests
         }
 
         return stream.ToArray();
+    }
+
+    private sealed class LengthOverstated(byte[] bytes, int extra) : MemoryStream(bytes, writable: false)
+    {
+        public override long Length => base.Length + extra;
     }
 }
