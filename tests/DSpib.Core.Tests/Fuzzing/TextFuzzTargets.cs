@@ -13,49 +13,37 @@ internal static class TextFuzzTargets
 {
     private static readonly char[] Delimiters = [',', '\t', ';'];
 
-    public static FuzzTarget Csv() => new()
-    {
-        Name = "CSV",
-        Seeds =
+    public static FuzzTarget Csv() => Target(
+        "CSV",
         [
-            Utf8("# written by hand\ntime,x,y\n0,1.5,-2e-3\n1,nan,inf\n\n2,3.25,1e300\n"),
-            Utf8("1\t2\t3\n4\t5\t6\n7\t8\t9\n"),
-            Utf8("  0.1   0.2\n  0.3   0.4\r\n  0.5   0.6\n"),
-            Utf8("\"a\";\"b\"\n-1;+2\n3.5;-INF\n"),
+            "# written by hand\ntime,x,y\n0,1.5,-2e-3\n1,nan,inf\n\n2,3.25,1e300\n",
+            "1\t2\t3\n4\t5\t6\n7\t8\t9\n",
+            "  0.1   0.2\n  0.3   0.4\r\n  0.5   0.6\n",
+            "\"a\";\"b\"\n-1;+2\n3.5;-INF\n",
         ],
+        text => CheckCsv(text, DSpib.Data.IO.Csv.Read(new StringReader(text))));
+
+    public static FuzzTarget Colvar() => Target(
+        "COLVAR",
+        [
+            "#! FIELDS time phi psi\n#! SET min_phi -pi\n#! SET max_phi pi\n 0.000000 -1.5 2.5\n 1.000000 -1.4 2.4\n# a comment\n#! FIELDS time phi psi\n 2.000000 -1.3 2.3\n",
+            "#! FIELDS time d1 d2 d3\n0 0.1 0.2 0.3\n1 nan 1e-5 -7\n",
+        ],
+        text => CheckColvar(text, DSpib.Data.IO.Colvar.Read(new StringReader(text))));
+
+    /// <summary>A text reader fed the mutated bytes as UTF-8 (as a <see cref="StreamReader"/> would decode them).</summary>
+    private static FuzzTarget Target(string name, string[] seeds, Action<string> readAndCheck) => new()
+    {
+        Name = name,
+        Seeds = seeds.Select(Encoding.UTF8.GetBytes).ToList(),
         DocumentedException = typeof(InvalidDataException),
-        ReadAndCheck = (bytes, _) =>
-        {
-            var text = Encoding.UTF8.GetString(bytes);
-            var table = DSpib.Data.IO.Csv.Read(new StringReader(text));
-            CheckCsv(text, table);
-        },
+        ReadAndCheck = (bytes, _) => readAndCheck(Encoding.UTF8.GetString(bytes)),
 
         // A line is split into strings and parsed into a row of doubles; rows are kept in a list and copied into the
         // matrix: about 32 bytes per input character (UTF-16 strings, their splits, the doubles, two copies), plus a
         // fixed 256 KiB for the reader's buffers.
         AllocationBudget = length => (256L << 10) + (32L * length),
     };
-
-    public static FuzzTarget Colvar() => new()
-    {
-        Name = "COLVAR",
-        Seeds =
-        [
-            Utf8("#! FIELDS time phi psi\n#! SET min_phi -pi\n#! SET max_phi pi\n 0.000000 -1.5 2.5\n 1.000000 -1.4 2.4\n# a comment\n#! FIELDS time phi psi\n 2.000000 -1.3 2.3\n"),
-            Utf8("#! FIELDS time d1 d2 d3\n0 0.1 0.2 0.3\n1 nan 1e-5 -7\n"),
-        ],
-        DocumentedException = typeof(InvalidDataException),
-        ReadAndCheck = (bytes, _) =>
-        {
-            var text = Encoding.UTF8.GetString(bytes);
-            var table = DSpib.Data.IO.Colvar.Read(new StringReader(text));
-            CheckColvar(text, table);
-        },
-        AllocationBudget = length => (256L << 10) + (32L * length),
-    };
-
-    private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
 
     private static void CheckCsv(string text, CsvTable table)
     {

@@ -207,28 +207,15 @@ public class ColvarTests
         act.Should().Throw<InvalidDataException>().WithMessage("*line 3*fields changed*");
     }
 
-    [Fact]
-    public void Read_AFieldNamedTwice_IsRefusedNamingTheField()
+    [Theory]
+    [InlineData("#! FIELDS time phi psi phi\n0 1 2 3\n", "*line 1*field 'phi' is named 2 times*")]
+    [InlineData("#! FIELDS time phi\n0 1\n1 1e400\n", "*line 3, column 2: '1e400' is beyond the range*")]
+    [InlineData("#! FIELDS\n", "*line 1*names no fields*")]
+    public void Read_AmbiguousOrOutOfRangeContent_IsRefusedNamingTheLine(string text, string message)
     {
-        var act = () => Colvar.Read(new StringReader("#! FIELDS time phi psi phi\n0 1 2 3\n"));
+        var act = () => Colvar.Read(new StringReader(text));
 
-        act.Should().Throw<InvalidDataException>().WithMessage("*line 1*field 'phi' is named 2 times*");
-    }
-
-    [Fact]
-    public void Read_AValueBeyondTheRangeOfADouble_IsAnErrorNamingTheLine()
-    {
-        var act = () => Colvar.Read(new StringReader("#! FIELDS time phi\n0 1\n1 1e400\n"));
-
-        act.Should().Throw<InvalidDataException>().WithMessage("*line 3, column 2: '1e400' is beyond the range*");
-    }
-
-    [Fact]
-    public void Read_AFieldsHeaderWithoutFields_IsRefused()
-    {
-        var act = () => Colvar.Read(new StringReader("#! FIELDS\n"));
-
-        act.Should().Throw<InvalidDataException>().WithMessage("*line 1*names no fields*");
+        act.Should().Throw<InvalidDataException>().WithMessage(message);
     }
 
     [Fact]
