@@ -2,6 +2,7 @@ using System.IO.Compression;
 using DSpib.Core.Tests.Fuzzing;
 using DSpib.Core.Tests.Support;
 using DSpib.Persistence;
+using Xunit.Abstractions;
 
 namespace DSpib.Core.Tests.Persistence;
 
@@ -17,8 +18,11 @@ public sealed class ModelFileSizeFieldTests
 
     private readonly byte[] _file;
 
-    public ModelFileSizeFieldTests(TrainedModels trained)
+    private readonly ITestOutputHelper _output;
+
+    public ModelFileSizeFieldTests(TrainedModels trained, ITestOutputHelper output)
     {
+        _output = output;
         using var stream = new MemoryStream();
         trained.Dspib.Save(stream);
         _file = stream.ToArray();
@@ -31,6 +35,7 @@ public sealed class ModelFileSizeFieldTests
         var plain = LoadMeasured(_file);
 
         var extra = LoadMeasured(withExtra);
+        _output.WriteLine($"{_file.Length}-byte model file: {plain}; with a 64 MiB unknown entry ({withExtra.Length} bytes): {extra}");
 
         extra.Error.Should().BeNull();
         // Loading reads the file into memory once, so the extra entry may cost its compressed bytes (a few times,
@@ -52,6 +57,7 @@ public sealed class ModelFileSizeFieldTests
         var plain = LoadMeasured(_file);
 
         var outcome = LoadMeasured(damaged);
+        _output.WriteLine($"weights/encoder.bin declaring {declared} bytes: {outcome}; the intact file: {plain}");
 
         outcome.Error.Should().BeOfType<ModelFileException>().Which.Reason.Should().Be(ModelFileError.Corrupted);
         outcome.Error!.Message.Should().Contain("'weights/encoder.bin'");

@@ -7,7 +7,11 @@ namespace DSpib.Core.Tests.Support;
 internal static class Bounded
 {
     /// <summary>What a bounded run did: the bytes it allocated and what it threw, if anything.</summary>
-    public sealed record Outcome(long AllocatedBytes, Exception? Error, TimeSpan Elapsed);
+    public sealed record Outcome(long AllocatedBytes, Exception? Error, TimeSpan Elapsed)
+    {
+        public override string ToString() =>
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"allocated {AllocatedBytes:N0} bytes in {Elapsed.TotalMilliseconds:F1} ms, {(Error is null ? "returned" : "threw " + Error.GetType().Name)}");
+    }
 
     /// <summary>
     /// Runs <paramref name="action"/> and returns what it allocated and threw. A run still going after

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using DSpib.Core.Tests.Fuzzing;
 using DSpib.Core.Tests.Support;
 using DSpib.Data.IO;
+using Xunit.Abstractions;
 
 namespace DSpib.Core.Tests.Data.IO;
 
@@ -10,7 +11,7 @@ namespace DSpib.Core.Tests.Data.IO;
 /// <see cref="InvalidDataException"/>, after allocating memory in proportion to the bytes present, not to the sizes
 /// claimed; a damaged .npz entry is refused by its CRC-32.
 /// </summary>
-public class HostileArrayFileTests
+public class HostileArrayFileTests(ITestOutputHelper output)
 {
     /// <summary>
     /// What reading any of these small files may allocate: the header (at most 64 KiB, as bytes and as text), an
@@ -41,6 +42,7 @@ public class HostileArrayFileTests
         var bytes = NpyFiles.Build(1, $"{{'descr': '<f8', 'fortran_order': False, 'shape': {shape}, }}", new byte[dataBytes]);
 
         var outcome = Bounded.Run(() => Npy.Read(seekable ? new MemoryStream(bytes) : new OneWayStream(bytes)));
+        output.WriteLine($"shape {shape}, {dataBytes} data bytes, seekable {seekable}: {outcome}");
 
         outcome.Error.Should().BeOfType<InvalidDataException>().Which.Message.Should().Contain(shape.TrimEnd(')').TrimEnd(','));
         outcome.AllocatedBytes.Should().BeLessThan(SmallAllocation);
@@ -54,6 +56,7 @@ public class HostileArrayFileTests
         ZipLayout.Write32(bytes, 8, 0x7FFF_FFF0);
 
         var outcome = Bounded.Run(() => Npy.Read(new OneWayStream(bytes)));
+        output.WriteLine($"header length 2 GiB - 16: {outcome}");
 
         outcome.Error.Should().BeOfType<InvalidDataException>().Which.Message.Should().Contain("2147483632");
         outcome.AllocatedBytes.Should().BeLessThan(SmallAllocation);
@@ -67,6 +70,7 @@ public class HostileArrayFileTests
 
         var read = Bounded.Run(() => array = Npy.Read(new MemoryStream(bytes)), TimeSpan.FromSeconds(10));
         var split = Bounded.Run(() => array!.ToMatrices(), TimeSpan.FromSeconds(10));
+        output.WriteLine($"shape (268435455, 0, 3): read {read}; ToMatrices {split}");
 
         read.Error.Should().BeNull();
         array!.Shape.Should().Equal(268435455, 0, 3);
@@ -166,6 +170,7 @@ public class HostileArrayFileTests
         zip.Length.Should().BeLessThan(300);
 
         var outcome = Bounded.Run(() => Npz.Read(new MemoryStream(zip)));
+        output.WriteLine($"{zip.Length}-byte .npz claiming 2 GiB: {outcome}");
 
         outcome.Error.Should().BeOfType<InvalidDataException>().Which.Message.Should().Contain("x.npy").And.Contain("268435000");
         outcome.AllocatedBytes.Should().BeLessThan(SmallAllocation);
@@ -185,6 +190,7 @@ public class HostileArrayFileTests
         ZipLayout.Write32(zip, entry.LocalUncompressedSizeField, declared);
 
         var outcome = Bounded.Run(() => Npz.Read(new MemoryStream(zip)));
+        output.WriteLine($"{level} entry declaring {declared} bytes: {outcome}");
 
         outcome.Error.Should().BeOfType<InvalidDataException>().Which.Message.Should().Contain("x.npy");
         outcome.AllocatedBytes.Should().BeLessThan(SmallAllocation);
