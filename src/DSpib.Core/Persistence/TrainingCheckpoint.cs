@@ -194,10 +194,18 @@ internal sealed class TrainingCheckpoint
 
     public void RestoreGenerators(Generator initGenerator, Generator trainingGenerator) => UseEntry(GeneratorsEntry, tensors =>
     {
+        // libtorch ends the process on a state it refuses, so both are checked before either is set.
+        var initialisation = Single(tensors, InitialisationGenerator, GeneratorsEntry);
+        var training = Single(tensors, TrainingGenerator, GeneratorsEntry);
+        if ((GeneratorStates.Problem(initGenerator, initialisation) ?? GeneratorStates.Problem(trainingGenerator, training)) is { } problem)
+        {
+            throw _container.Invalid($"the entry '{GeneratorsEntry}' cannot restore the random generators: {problem}.");
+        }
+
         try
         {
-            initGenerator.set_state(Single(tensors, InitialisationGenerator, GeneratorsEntry));
-            trainingGenerator.set_state(Single(tensors, TrainingGenerator, GeneratorsEntry));
+            initGenerator.set_state(initialisation);
+            trainingGenerator.set_state(training);
         }
         catch (ExternalException e)
         {

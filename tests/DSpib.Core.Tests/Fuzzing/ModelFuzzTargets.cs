@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using DSpib.Devices;
 using DSpib.Persistence;
+using DSpib.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -68,6 +69,9 @@ internal static class ModelFuzzTargets
                 File.WriteAllBytes(path, bytes);
                 var checkpoint = TrainingCheckpoint.Read(path);
                 var entries = Candidates(bytes, seeds);
+                var container = Container.Read(new MemoryStream(bytes), "The checkpoint", FileFormat.Checkpoint);
+                var manifest = ManifestJson.Parse(container, ManifestJson.Default.CheckpointManifest);
+                container.VerifyEntries(manifest.Entries);
                 using (var network = checkpoint.CreateNetwork(model.Configuration, model.Backend))
                 {
                     foreach (var (name, written) in NetworkEntries.Write(network))
@@ -77,12 +81,21 @@ internal static class ModelFuzzTargets
 
                     using var labels = checkpoint.PairLabels(checkpoint.Run.Data.Pairs, network.StateCount, CPU);
                     Expect(entries, "training/labels.bin", TensorEntries.Write(new Dictionary<string, Tensor> { ["labels"] = labels }), "the pair labels");
+
+                    // The optimizer of the phase the run was in, and (in the joint phase, with averaging) the score average.
+                    using var optimizer = new FlatAdam(checkpoint.Run.Phase == TrainingPhase.Joint ? network.JointParameters() : network.Parameters(), 1e-3);
+                    checkpoint.RestoreOptimizer(optimizer);
+                    Expect(entries, "training/optimizer.bin", TensorEntries.Write(new Dictionary<string, Tensor> { ["first_moment"] = optimizer.State.FirstMoment, ["second_moment"] = optimizer.State.SecondMoment }), "the optimizer");
+                    if (network.Diffusion is not null && manifest.Entries.ContainsKey("training/score-average.bin"))
+                    {
+                        using var average = new ParameterAverage(network.Diffusion.parameters(), 0.9);
+                        checkpoint.RestoreScoreAverage(average);
+                        using var updates = tensor(new[] { average.Updates });
+                        Expect(entries, "training/score-average.bin", TensorEntries.Write(new Dictionary<string, Tensor> { ["average"] = average.Average, ["updates"] = updates }), "the score average");
+                    }
                 }
 
-                // Every listed entry (the optimizer's moments and the score average too) decodes to what it holds.
-                var container = Container.Read(new MemoryStream(bytes), "The checkpoint", FileFormat.Checkpoint);
-                var manifest = ManifestJson.Parse(container, ManifestJson.Default.CheckpointManifest);
-                container.VerifyEntries(manifest.Entries);
+                // Every listed entry decodes to what it holds.
                 foreach (var name in manifest.Entries.Keys)
                 {
                     var tensors = TensorEntries.Read(container, name);
@@ -256,11 +269,21 @@ internal static class ModelFuzzTargets
             mutated = Mutator.Apply((MutationKind)random.Next((int)MutationKind.SizeField), random, bytes, donors, null);
         }
 
-        var manifest = name == Container.ManifestEntry ? mutated : entries.First(e => e.Key == Container.ManifestEntry).Value;
+        return ReplaceEntry(seed, name, mutated);
+    }
+
+    /// <summary>
+    /// The file with the entry <paramref name="name"/> replaced by <paramref name="content"/> and every checksum made to
+    /// match: the manifest's SHA-256 of the entry (unless the entry is the manifest) and the manifest's own checksum.
+    /// </summary>
+    public static byte[] ReplaceEntry(byte[] file, string name, byte[] content)
+    {
+        var entries = RawEntries(file);
+        var manifest = name == Container.ManifestEntry ? content : entries[Container.ManifestEntry];
         if (name != Container.ManifestEntry)
         {
             var text = Encoding.UTF8.GetString(manifest);
-            manifest = Encoding.UTF8.GetBytes(text.Replace(Convert.ToHexStringLower(SHA256.HashData(bytes)), Convert.ToHexStringLower(SHA256.HashData(mutated)), StringComparison.Ordinal));
+            manifest = Encoding.UTF8.GetBytes(text.Replace(Convert.ToHexStringLower(SHA256.HashData(entries[name])), Convert.ToHexStringLower(SHA256.HashData(content)), StringComparison.Ordinal));
         }
 
         using var stream = new MemoryStream();
@@ -268,14 +291,14 @@ internal static class ModelFuzzTargets
         {
             foreach (var (entryName, entryBytes) in entries)
             {
-                var content = entryName == name ? mutated
+                var bytes = entryName == name ? content
                     : entryName == Container.ManifestEntry ? manifest
                     : entryName == Container.ManifestChecksumEntry ? Encoding.ASCII.GetBytes(Convert.ToHexStringLower(SHA256.HashData(manifest)))
                     : entryBytes;
                 var entry = archive.CreateEntry(entryName, CompressionLevel.Fastest);
                 entry.LastWriteTime = EntryTime;
                 using var data = entry.Open();
-                data.Write(content);
+                data.Write(bytes);
             }
         }
 
