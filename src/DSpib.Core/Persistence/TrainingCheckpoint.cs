@@ -229,12 +229,14 @@ internal sealed class TrainingCheckpoint
     public void RestoreScoreAverage(ParameterAverage average) => UseEntry(ScoreAverageEntry, tensors =>
     {
         var values = Single(tensors, AverageValues, ScoreAverageEntry);
-        if (values.numel() != average.Average.numel())
+        if (!values.shape.SequenceEqual(average.Average.shape))
         {
-            throw _container.Invalid($"its score average has {values.numel()} values but the score network has {average.Average.numel()} weights.");
+            throw _container.Invalid($"its score average has the shape [{string.Join(", ", values.shape)}] but the score network's weights [{string.Join(", ", average.Average.shape)}].");
         }
 
-        average.Restore(values, Single(tensors, AverageUpdates, ScoreAverageEntry).item<long>());
+        var updates = Single(tensors, AverageUpdates, ScoreAverageEntry);
+        var count = updates.dtype == ScalarType.Int64 && updates.numel() == 1 ? updates.item<long>() : -1;
+        average.Restore(values, count >= 0 ? count : throw _container.Invalid($"its score average's update count is {updates.dtype} [{string.Join(", ", updates.shape)}], not one non-negative Int64."));
     });
 
     /// <inheritdoc cref="UseEntry{T}"/>

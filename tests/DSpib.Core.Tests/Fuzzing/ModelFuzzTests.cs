@@ -36,9 +36,7 @@ public sealed class ModelFuzzTests(ModelFuzzTests.Seeds seeds, ITestOutputHelper
     public void Checkpoint_AGeneratorStateLibtorchRefuses_IsCorruptedInsteadOfEndingTheProcess(string field, int value)
     {
         var file = seeds.Files.Checkpoints[1];
-        var container = Container.Read(new MemoryStream(file), "The checkpoint", FileFormat.Checkpoint);
-        container.VerifyEntries(ManifestJson.Parse(container, ManifestJson.Default.CheckpointManifest).Entries);
-        var states = TensorEntries.Read(container, "training/generators.bin");
+        var states = ReadEntry(file, "training/generators.bin");
         var state = states["initialisation"].data<byte>().ToArray();
         switch (field)
         {
@@ -59,18 +57,60 @@ public sealed class ModelFuzzTests(ModelFuzzTests.Seeds seeds, ITestOutputHelper
 
         states["initialisation"].Dispose();
         states["initialisation"] = torch.tensor(state);
-        var path = Path.Combine(seeds.Files.Folder, $"generator-{field}.checkpoint");
-        File.WriteAllBytes(path, ModelFuzzTargets.ReplaceEntry(file, "training/generators.bin", TensorEntries.Write(states)));
-        foreach (var tensor in states.Values)
-        {
-            tensor.Dispose();
-        }
+        var path = WriteReplaced(file, "training/generators.bin", states, "generator " + field);
 
         using var initialisation = new torch.Generator(0);
         using var training = new torch.Generator(0);
         var act = () => TrainingCheckpoint.Read(path).RestoreGenerators(initialisation, training);
 
         act.Should().Throw<ModelFileException>().Where(e => e.Reason == ModelFileError.Corrupted).WithMessage("*cannot restore the random generators*");
+    }
+
+    [Theory]
+    [InlineData("updates as float64")]
+    [InlineData("updates negative")]
+    [InlineData("average of another shape")]
+    public void Checkpoint_AScoreAverageThatDoesNotFit_IsCorrupted(string change)
+    {
+        var file = seeds.Files.Checkpoints[1];
+        var states = ReadEntry(file, "training/score-average.bin");
+        var replaced = change switch
+        {
+            "updates as float64" => ("updates", torch.tensor(new[] { 3.0 })),
+            "updates negative" => ("updates", torch.tensor(new[] { -1L })),
+            _ => ("average", states["average"].reshape(-1, 2)),
+        };
+        states[replaced.Item1].Dispose();
+        states[replaced.Item1] = replaced.Item2;
+        var path = WriteReplaced(file, "training/score-average.bin", states, change);
+        var checkpoint = TrainingCheckpoint.Read(path);
+        using var network = checkpoint.CreateNetwork(seeds.Files.Dspib.Configuration, seeds.Files.Dspib.Backend);
+        using var average = new ParameterAverage(network.Diffusion!.parameters(), 0.9);
+
+        var act = () => checkpoint.RestoreScoreAverage(average);
+
+        act.Should().Throw<ModelFileException>().Where(e => e.Reason == ModelFileError.Corrupted).WithMessage("*score average*");
+    }
+
+    /// <summary>The tensors of one entry of a genuine file; the caller disposes them.</summary>
+    private static Dictionary<string, torch.Tensor> ReadEntry(byte[] file, string name)
+    {
+        var container = Container.Read(new MemoryStream(file), "The checkpoint", FileFormat.Checkpoint);
+        container.VerifyEntries(ManifestJson.Parse(container, ManifestJson.Default.CheckpointManifest).Entries);
+        return TensorEntries.Read(container, name);
+    }
+
+    /// <summary>Writes the file with the entry <paramref name="name"/> made of <paramref name="tensors"/> (disposed here), checksums matching.</summary>
+    private string WriteReplaced(byte[] file, string name, Dictionary<string, torch.Tensor> tensors, string label)
+    {
+        var path = Path.Combine(seeds.Files.Folder, $"{label.Replace(' ', '-')}.checkpoint");
+        File.WriteAllBytes(path, ModelFuzzTargets.ReplaceEntry(file, name, TensorEntries.Write(tensors)));
+        foreach (var tensor in tensors.Values)
+        {
+            tensor.Dispose();
+        }
+
+        return path;
     }
 
     /// <summary>The genuine model files and checkpoints, made once for the class.</summary>
