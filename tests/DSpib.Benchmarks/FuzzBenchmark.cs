@@ -15,17 +15,32 @@ internal static class FuzzBenchmark
 
     /// <param name="scale">Multiplies the case counts (1: 100,000 cases per reader, 10,000 per model file and checkpoint, five seeds each).</param>
     /// <param name="resealManifest">Whether resealed model files may also change the manifest (which then reaches the model settings).</param>
-    public static IEnumerable<Measurement> Run(double scale, bool resealManifest)
+    /// <param name="only">The one target to run (its name, as ".npy" or "checkpoint"), or <see langword="null"/> for all.</param>
+    public static IEnumerable<Measurement> Run(double scale, bool resealManifest, string? only)
     {
-        using var seeds = new ModelSeeds();
         var readerCases = (long)(100_000 * scale);
         var modelCases = (long)(10_000 * scale);
-        yield return Run(ArrayFuzzTargets.Npy(), readerCases);
-        yield return Run(ArrayFuzzTargets.Npz(), readerCases);
-        yield return Run(TextFuzzTargets.Csv(), readerCases);
-        yield return Run(TextFuzzTargets.Colvar(), readerCases);
-        yield return Run(ModelFuzzTargets.ModelFile(seeds.ModelFiles, resealManifest), modelCases);
-        yield return Run(ModelFuzzTargets.Checkpoint(seeds.Checkpoints, seeds.Dspib, seeds.Folder), modelCases);
+        bool Wanted(string name) => only is null || string.Equals(only.TrimStart('.'), name.TrimStart('.'), StringComparison.OrdinalIgnoreCase);
+        foreach (var target in new[] { ArrayFuzzTargets.Npy(), ArrayFuzzTargets.Npz(), TextFuzzTargets.Csv(), TextFuzzTargets.Colvar() }.Where(t => Wanted(t.Name)))
+        {
+            yield return Run(target, readerCases);
+        }
+
+        if (!Wanted("model file") && !Wanted("checkpoint"))
+        {
+            yield break;
+        }
+
+        using var seeds = new ModelSeeds();
+        if (Wanted("model file"))
+        {
+            yield return Run(ModelFuzzTargets.ModelFile(seeds.ModelFiles, resealManifest), modelCases);
+        }
+
+        if (Wanted("checkpoint"))
+        {
+            yield return Run(ModelFuzzTargets.Checkpoint(seeds.Checkpoints, seeds.Dspib, seeds.Folder), modelCases);
+        }
     }
 
     private static Measurement Run(FuzzTarget target, long cases)
