@@ -65,6 +65,11 @@ public static class Npz
     private static Dictionary<string, NpyArray> Read(Stream stream, string source)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanRead)
+        {
+            throw new ArgumentException("The stream is not readable.", nameof(stream));
+        }
+
         ZipArchive archive;
         try
         {
