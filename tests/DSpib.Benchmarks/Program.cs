@@ -8,12 +8,10 @@ var figure = args.Length > 0 ? args[0] : "help";
 if (figure == "gc-stress")
 {
     // Not a timing: counts of runs and of what went wrong under collection pressure (docs/reliability.md).
-    var roundsIndex = Array.IndexOf(args, "--rounds");
-    return CollectionStressRun.Run(roundsIndex >= 0 ? int.Parse(args[roundsIndex + 1], CultureInfo.InvariantCulture) : 30);
+    return CollectionStressRun.Run(Option("--rounds") is { } rounds ? int.Parse(rounds, CultureInfo.InvariantCulture) : 30);
 }
 
-var threadsIndex = Array.IndexOf(args, "--threads");
-int? threads = threadsIndex >= 0 ? int.Parse(args[threadsIndex + 1], CultureInfo.InvariantCulture) : null;
+int? threads = Option("--threads") is { } count ? int.Parse(count, CultureInfo.InvariantCulture) : null;
 
 // The process-wide settings an application asks for: the thread count only when the command line gives one, and the
 // native heap's reuse of freed memory unless --return-freed-memory.
@@ -33,14 +31,16 @@ List<Measurement>? results = figure switch
     "dspib-epoch" => [DSpibEpochBenchmark.Run()],
     "generation" => GenerationBenchmark.Run().ToList(),
     "matmul" => MatrixMultiplyCeiling.Run().ToList(),
+    "fuzz" => FuzzBenchmark.Run(Option("--scale") is { } scale ? double.Parse(scale, CultureInfo.InvariantCulture) : 1, args.Contains("--reseal-manifest"), Option("--only")).ToList(),
     _ => null,
 };
 
 if (results is null)
 {
     Console.WriteLine("usage: dotnet run -c Release --project tests/DSpib.Benchmarks -- <figure> [--threads N] [--return-freed-memory]");
-    Console.WriteLine("figures: spib-epoch, spib-step, memory, simulation, diffusion-step, dspib-epoch, generation, matmul");
-    Console.WriteLine("        gc-stress [--rounds N]: every native-lifetime workload N times under collection pressure (default 30)");
+    Console.WriteLine("figures: spib-epoch, spib-step, memory, simulation, diffusion-step, dspib-epoch, generation, matmul, fuzz");
+    Console.WriteLine("fuzz options: --scale X (multiplies 100,000 cases per reader, 10,000 per model file and checkpoint), --only TARGET (.npy, .npz, CSV, COLVAR, 'model file', checkpoint), --reseal-manifest");
+    Console.WriteLine("gc-stress [--rounds N]: every native-lifetime workload N times under collection pressure (default 30)");
     return 1;
 }
 
@@ -59,3 +59,5 @@ var json = results.Select(r => new { r.Name, r.Unit, r.Median, r.Lower, r.Upper,
 File.WriteAllText(path, JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine($"written {path}");
 return 0;
+
+string? Option(string name) => Array.IndexOf(args, name) is var index and >= 0 && index + 1 < args.Length ? args[index + 1] : null;

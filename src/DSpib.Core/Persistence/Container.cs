@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
+using DSpib.Data.IO;
 
 namespace DSpib.Persistence;
 
@@ -11,13 +12,24 @@ namespace DSpib.Persistence;
 /// interpreted, so a damaged file is reported as such instead of producing a wrong model.
 /// </summary>
 /// <remarks>
-/// Zip's own CRC-32 is not checked by <see cref="ZipArchive"/> on this runtime, which is why the manifest carries its
-/// own checksum. Entry times are fixed so that saving the same model twice gives the same bytes.
+/// No size field of the zip is trusted: an entry must inflate to exactly the length the archive records, with the
+/// CRC-32 it records (<see cref="ZipArchive"/> checks neither on this runtime), and may declare no more than its
+/// compressed bytes can hold. The manifest may be at most <see cref="MaxManifestLength"/> bytes and any other entry
+/// <see cref="MaxEntryLength"/>. Only the manifest, its checksum and the entries the manifest lists are read; any other
+/// entry is ignored without being inflated. A listed entry is first inflated into nothing but its checksums, and kept
+/// in memory only when it is used, so memory follows verified bytes, never a declared size. Entry times are fixed so
+/// that saving the same model twice gives the same bytes.
 /// </remarks>
 internal static class Container
 {
     public const string ManifestEntry = "manifest.json";
     public const string ManifestChecksumEntry = "manifest.sha256";
+
+    /// <summary>The largest manifest read (a checkpoint's history of a very long run is a few megabytes).</summary>
+    public const int MaxManifestLength = 64 << 20;
+
+    /// <summary>The largest entry read (a network of a quarter of a billion float32 weights).</summary>
+    public const int MaxEntryLength = 1 << 30;
 
     /// <summary>Entry time of every entry (zip's earliest representable date).</summary>
     private static readonly DateTimeOffset EntryTime = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -54,23 +66,25 @@ internal static class Container
     /// <param name="expected">The kind of file expected.</param>
     public static VerifiedContainer Read(Stream stream, string what, FileFormat expected)
     {
-        var content = ReadAll(stream);
+        var content = ReadAll(stream, what);
         if (content.Length == 0)
         {
             throw new ModelFileException($"{what} is empty (0 bytes): it was never completely written. Save it again.", ModelFileError.Truncated);
         }
 
-        var entries = ReadEntries(content, what, expected);
-        if (!entries.TryGetValue(ManifestEntry, out var manifest))
+        var names = EntryNames(content, what, expected);
+        if (!names.Contains(ManifestEntry))
         {
-            var looksOurs = entries.ContainsKey(ManifestChecksumEntry) || entries.Keys.Any(k => k.StartsWith("weights/", StringComparison.Ordinal));
+            var looksOurs = names.Contains(ManifestChecksumEntry) || names.Any(k => k.StartsWith("weights/", StringComparison.Ordinal));
             throw looksOurs
                 ? new ModelFileException($"{what} is corrupted: its manifest entry is missing.", ModelFileError.Corrupted)
                 : new ModelFileException($"{what} is not a DSpib {expected.Description}: the zip archive has no {ManifestEntry}.", ModelFileError.NotAModelFile);
         }
 
+        var manifest = ReadEntry(content, what, ManifestEntry, MaxManifestLength);
+        var checksum = ReadChecksum(content, what, names);
         var header = FormatHeader.TryRead(manifest);
-        var checksumMatches = entries.TryGetValue(ManifestChecksumEntry, out var checksum) && Encoding.ASCII.GetString(checksum) == Sha256(manifest);
+        var checksumMatches = checksum is not null && Encoding.ASCII.GetString(checksum) == Sha256(manifest);
         if (!checksumMatches)
         {
             // A manifest of ours with a wrong checksum is damage; anything else is someone else's zip.
@@ -101,25 +115,81 @@ internal static class Container
             throw new ModelFileException($"{what} is corrupted: its format version {known.Version} does not exist.", ModelFileError.Corrupted);
         }
 
-        return new VerifiedContainer(what, manifest, entries);
+        return new VerifiedContainer(what, manifest, content, names);
     }
 
     /// <summary>The library version written into manifests (the informational version without build metadata).</summary>
     public static string LibraryVersion { get; } =
         (typeof(Container).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown").Split('+')[0];
 
-    private static Dictionary<string, byte[]> ReadEntries(byte[] content, string what, FileFormat expected)
+    /// <summary>
+    /// The bytes of one entry, its declared size checked against <paramref name="maxLength"/> and against its
+    /// compressed size, its length and CRC-32 verified, in an array that grows as they are inflated.
+    /// </summary>
+    public static byte[] ReadEntry(byte[] content, string what, string name, long maxLength) =>
+        WithEntry(content, what, name, maxLength, static data => data.ReadAllVerified());
+
+    /// <summary>Feeds one entry, checked as by <see cref="ReadEntry"/>, to <paramref name="hash"/> without keeping it.</summary>
+    public static void HashEntry(byte[] content, string what, string name, long maxLength, IncrementalHash hash) =>
+        WithEntry(content, what, name, maxLength, data =>
+        {
+            var buffer = new byte[1 << 16];
+            int read;
+            while ((read = data.Read(buffer)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+            }
+
+            return true;
+        });
+
+    private static T WithEntry<T>(byte[] content, string what, string name, long maxLength, Func<VerifiedZipEntry, T> read)
     {
-        var entries = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        ModelFileException Fail(string problem, Exception? inner) => new($"{what} is corrupted: {problem}", ModelFileError.Corrupted, inner);
+        try
+        {
+            using var archive = new ZipArchive(new MemoryStream(content, writable: false), ZipArchiveMode.Read);
+            var entry = archive.GetEntry(name) ?? throw Fail($"the entry '{name}' is missing.", null);
+            using var data = VerifiedZipEntry.Open(entry, maxLength, content.Length, Fail);
+            return read(data);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or NotSupportedException or ArgumentException && e is not ModelFileException)
+        {
+            throw Fail($"the entry '{name}' cannot be read ({e.Message}).", e);
+        }
+    }
+
+    /// <summary>The manifest's checksum entry, or <see langword="null"/> when it is missing or unreadable (which the caller reports).</summary>
+    private static byte[]? ReadChecksum(byte[] content, string what, HashSet<string> names)
+    {
+        if (!names.Contains(ManifestChecksumEntry))
+        {
+            return null;
+        }
+
+        try
+        {
+            return ReadEntry(content, what, ManifestChecksumEntry, maxLength: 1024);
+        }
+        catch (ModelFileException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The names of the entries (their central directory only); a name given twice is damage.</summary>
+    private static HashSet<string> EntryNames(byte[] content, string what, FileFormat expected)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
         try
         {
             using var archive = new ZipArchive(new MemoryStream(content, writable: false), ZipArchiveMode.Read);
             foreach (var entry in archive.Entries)
             {
-                using var entryStream = entry.Open();
-                using var copy = new MemoryStream();
-                entryStream.CopyTo(copy);
-                entries[entry.FullName] = copy.ToArray();
+                if (!names.Add(entry.FullName))
+                {
+                    throw new ModelFileException($"{what} is corrupted: it has two entries named '{entry.FullName}'.", ModelFileError.Corrupted);
+                }
             }
         }
         catch (InvalidDataException e) when (!StartsWithZipSignature(content))
@@ -130,12 +200,12 @@ internal static class Container
         {
             throw new ModelFileException($"{what} is truncated ({content.Length} bytes): the end of the archive is missing. Copy or save it again.", ModelFileError.Truncated, e);
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or NotSupportedException or ArgumentException)
+        catch (Exception e) when (e is InvalidDataException or IOException or NotSupportedException or ArgumentException && e is not ModelFileException)
         {
             throw new ModelFileException($"{what} is corrupted: its zip structure cannot be read ({e.Message}).", ModelFileError.Corrupted, e);
         }
 
-        return entries;
+        return names;
     }
 
     private static void WriteEntry(ZipArchive archive, string name, byte[] bytes, Action<string>? afterEntryWritten)
@@ -150,11 +220,21 @@ internal static class Container
         afterEntryWritten?.Invoke(name);
     }
 
-    private static byte[] ReadAll(Stream stream)
+    /// <summary>The rest of the stream: allocated at once when its length is known, else as the bytes arrive.</summary>
+    private static byte[] ReadAll(Stream stream, string what)
     {
-        if (stream is MemoryStream memory && memory.Position == 0)
+        if (stream.CanSeek)
         {
-            return memory.ToArray();
+            var length = stream.Length - stream.Position;
+            if (length > Array.MaxLength)
+            {
+                throw new ModelFileException($"{what} is {length} bytes long, more than one array can hold; it is not a DSpib file this library can read.", ModelFileError.Corrupted);
+            }
+
+            // A stream that ends before its length (a file cut while it is read) gives what it has.
+            var content = new byte[Math.Max(0, length)];
+            var read = stream.ReadAtLeast(content, content.Length, throwOnEndOfStream: false);
+            return read == content.Length ? content : content[..read];
         }
 
         using var copy = new MemoryStream();
@@ -185,8 +265,11 @@ internal static class Container
     }
 }
 
-/// <summary>A container whose manifest matched its checksum; its other entries are checked by <see cref="VerifyEntries"/>.</summary>
-internal sealed class VerifiedContainer(string what, byte[] manifest, IReadOnlyDictionary<string, byte[]> entries)
+/// <summary>
+/// A container whose manifest matched its checksum; its other entries are checked by <see cref="VerifyEntries"/> and
+/// read, each when it is used, by <see cref="Entry"/>.
+/// </summary>
+internal sealed class VerifiedContainer(string what, byte[] manifest, byte[] content, IReadOnlySet<string> names)
 {
     private IReadOnlyDictionary<string, string>? _verified;
 
@@ -195,17 +278,22 @@ internal sealed class VerifiedContainer(string what, byte[] manifest, IReadOnlyD
 
     public byte[] Manifest { get; } = manifest;
 
-    /// <summary>Checks that every entry the manifest lists is present with its checksum.</summary>
+    /// <summary>
+    /// Checks that every entry the manifest lists is present with its checksum, inflating each into nothing but its
+    /// SHA-256 and CRC-32, so that no memory is spent on an entry before it is known to be what the manifest says.
+    /// </summary>
     public void VerifyEntries(IReadOnlyDictionary<string, string> listed)
     {
         foreach (var (name, checksum) in listed)
         {
-            if (!entries.TryGetValue(name, out var bytes))
+            if (!names.Contains(name))
             {
                 throw new ModelFileException($"{What} is corrupted: the entry '{name}' its manifest lists is missing.", ModelFileError.Corrupted);
             }
 
-            if (!string.Equals(Container.Sha256(bytes), checksum, StringComparison.OrdinalIgnoreCase))
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            Container.HashEntry(content, What, name, Container.MaxEntryLength, hash);
+            if (!string.Equals(Convert.ToHexStringLower(hash.GetHashAndReset()), checksum, StringComparison.OrdinalIgnoreCase))
             {
                 throw new ModelFileException($"{What} is corrupted: the entry '{name}' does not match its checksum.", ModelFileError.Corrupted);
             }
@@ -214,7 +302,7 @@ internal sealed class VerifiedContainer(string what, byte[] manifest, IReadOnlyD
         _verified = listed;
     }
 
-    /// <summary>The verified bytes of a listed entry.</summary>
+    /// <summary>The verified bytes of a listed entry (inflated again and checked against its checksum again).</summary>
     public byte[] Entry(string name)
     {
         if (_verified is null)
@@ -222,9 +310,15 @@ internal sealed class VerifiedContainer(string what, byte[] manifest, IReadOnlyD
             throw new InvalidOperationException("Verify the entries before reading them.");
         }
 
-        return _verified.ContainsKey(name)
-            ? entries[name]
-            : throw new ModelFileException($"{What} is corrupted: its manifest does not list the entry '{name}'.", ModelFileError.Corrupted);
+        if (!_verified.TryGetValue(name, out var checksum))
+        {
+            throw new ModelFileException($"{What} is corrupted: its manifest does not list the entry '{name}'.", ModelFileError.Corrupted);
+        }
+
+        var bytes = Container.ReadEntry(content, What, name, Container.MaxEntryLength);
+        return string.Equals(Container.Sha256(bytes), checksum, StringComparison.OrdinalIgnoreCase)
+            ? bytes
+            : throw new ModelFileException($"{What} is corrupted: the entry '{name}' does not match its checksum.", ModelFileError.Corrupted);
     }
 
     /// <summary>A <see cref="ModelFileException"/> for content that passed its checksum but does not make sense.</summary>

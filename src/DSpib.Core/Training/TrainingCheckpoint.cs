@@ -210,10 +210,18 @@ internal sealed class TrainingCheckpoint
 
     public void RestoreGenerators(Generator initGenerator, Generator trainingGenerator) => UseEntry(GeneratorsEntry, tensors =>
     {
+        // libtorch ends the process on a state it refuses, so both are checked before either is set.
+        var initialisation = Single(tensors, InitialisationGenerator, GeneratorsEntry);
+        var training = Single(tensors, TrainingGenerator, GeneratorsEntry);
+        if ((GeneratorStates.Problem(initGenerator, initialisation) ?? GeneratorStates.Problem(trainingGenerator, training)) is { } problem)
+        {
+            throw _container.Invalid($"the entry '{GeneratorsEntry}' cannot restore the random generators: {problem}.");
+        }
+
         try
         {
-            initGenerator.set_state(Single(tensors, InitialisationGenerator, GeneratorsEntry));
-            trainingGenerator.set_state(Single(tensors, TrainingGenerator, GeneratorsEntry));
+            initGenerator.set_state(initialisation);
+            trainingGenerator.set_state(training);
         }
         catch (ExternalException e)
         {
@@ -237,12 +245,14 @@ internal sealed class TrainingCheckpoint
     public void RestoreScoreAverage(ParameterAverage average) => UseEntry(ScoreAverageEntry, tensors =>
     {
         var values = Single(tensors, AverageValues, ScoreAverageEntry);
-        if (values.numel() != average.Average.numel())
+        if (!values.shape.SequenceEqual(average.Average.shape))
         {
-            throw _container.Invalid($"its score average has {values.numel()} values but the score network has {average.Average.numel()} weights.");
+            throw _container.Invalid($"its score average has the shape [{string.Join(", ", values.shape)}] but the score network's weights [{string.Join(", ", average.Average.shape)}].");
         }
 
-        average.Restore(values, Single(tensors, AverageUpdates, ScoreAverageEntry).item<long>());
+        var updates = Single(tensors, AverageUpdates, ScoreAverageEntry);
+        var count = updates.dtype == ScalarType.Int64 && updates.numel() == 1 ? updates.item<long>() : -1;
+        average.Restore(values, count >= 0 ? count : throw _container.Invalid($"its score average's update count is {updates.dtype} [{string.Join(", ", updates.shape)}], not one non-negative Int64."));
     });
 
     /// <inheritdoc cref="UseEntry{T}"/>

@@ -10,7 +10,10 @@ public static class Colvar
 {
     /// <summary>Reads a COLVAR file.</summary>
     /// <param name="path">Path of the file.</param>
-    /// <exception cref="InvalidDataException">No <c>#! FIELDS</c> header, a changed header, a short row or a value that is not a number; the message names the line.</exception>
+    /// <exception cref="InvalidDataException">
+    /// No <c>#! FIELDS</c> header, one without fields or naming a field twice, a changed header, a short row, or a
+    /// value that is not a number or is beyond the range of <see cref="double"/>; the message names the line.
+    /// </exception>
     public static ColvarTable Read(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -20,6 +23,7 @@ public static class Colvar
 
     /// <summary>Reads COLVAR text from a reader.</summary>
     /// <param name="reader">The text.</param>
+    /// <exception cref="InvalidDataException">As for <see cref="Read(string)"/>.</exception>
     public static ColvarTable Read(TextReader reader) => Read(reader, "text");
 
     private static ColvarTable Read(TextReader reader, string source)
@@ -44,6 +48,17 @@ public static class Colvar
                 if (words.Length > 0 && words[0] == "FIELDS")
                 {
                     var declared = words[1..];
+                    if (declared.Length == 0)
+                    {
+                        throw new InvalidDataException($"{source}, line {lineNumber}: the '#! FIELDS' header names no fields.");
+                    }
+
+                    var repeated = declared.GroupBy(f => f, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+                    if (repeated is not null)
+                    {
+                        throw new InvalidDataException($"{source}, line {lineNumber}: the field '{repeated.Key}' is named {repeated.Count()} times in '#! FIELDS'; every field needs a name of its own, or selecting it would be ambiguous.");
+                    }
+
                     if (fields is not null && !fields.SequenceEqual(declared))
                     {
                         throw new InvalidDataException($"{source}, line {lineNumber}: the fields changed from ({string.Join(' ', fields)}) to ({string.Join(' ', declared)}); split such files before reading them.");

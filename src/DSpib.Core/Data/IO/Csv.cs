@@ -8,6 +8,9 @@ public static class Csv
 {
     private static readonly char[] CandidateDelimiters = [',', '\t', ';'];
 
+    /// <summary>Words that mark a missing value; a first line with one is neither clearly a header nor clearly data.</summary>
+    private static readonly HashSet<string> MissingMarkers = new(["NA", "N/A", "na", "n/a", "NULL", "null", "None", "none", "-", "?"], StringComparer.Ordinal);
+
     /// <summary>Reads all columns of a file as a matrix.</summary>
     /// <param name="path">Path of the file.</param>
     /// <param name="options">How to read it (detected when omitted).</param>
@@ -16,7 +19,11 @@ public static class Csv
     /// <summary>Reads a file with its column names.</summary>
     /// <param name="path">Path of the file.</param>
     /// <param name="options">How to read it (detected when omitted).</param>
-    /// <exception cref="InvalidDataException">A value is not a number, or a row has another number of columns; the message names the line.</exception>
+    /// <exception cref="InvalidDataException">
+    /// A value is not a number or is beyond the range of <see cref="double"/> (such as 1e400), a row has another number
+    /// of columns, or <see cref="CsvOptions.HasHeader"/> is left to the reader and the first line could be a header or
+    /// data; the message names the line (and the column).
+    /// </exception>
     public static CsvTable Read(string path, CsvOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -27,6 +34,7 @@ public static class Csv
     /// <summary>Reads delimited text from a reader.</summary>
     /// <param name="reader">The text.</param>
     /// <param name="options">How to read it (detected when omitted).</param>
+    /// <exception cref="InvalidDataException">As for <see cref="Read(string, CsvOptions?)"/>.</exception>
     public static CsvTable Read(TextReader reader, CsvOptions? options = null) => Read(reader, options, "text");
 
     /// <summary>Writes a matrix as comma-separated values (round-trip precision), replacing the target atomically.</summary>
@@ -80,7 +88,7 @@ public static class Csv
 
             delimiter ??= DetectDelimiter(trimmed);
             var fields = Split(trimmed, delimiter.Value);
-            if (names is null && rows.Count == 0 && (options.HasHeader ?? !fields.All(IsNumber)))
+            if (names is null && rows.Count == 0 && (options.HasHeader ?? IsHeader(fields, source, lineNumber)))
             {
                 names = fields.Select(f => f.Trim().Trim('"')).ToArray();
                 continue;
@@ -138,7 +146,29 @@ public static class Csv
             ? line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
             : line.Split(delimiter);
 
-    private static bool IsNumber(string field) =>
-        double.TryParse(field.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out _)
-        || field.Trim().ToUpperInvariant() is "NAN" or "INF" or "+INF" or "-INF" or "INFINITY" or "-INFINITY";
+    /// <summary>
+    /// Whether the first line is a header, when <see cref="CsvOptions.HasHeader"/> leaves it to the reader: yes if
+    /// every field is a name, no if every field is a number, and an exception otherwise. A line with both, or with an
+    /// empty field or a missing-value marker such as NA, could be either, and guessing wrong loses a row or a name.
+    /// </summary>
+    private static bool IsHeader(string[] fields, string source, int line)
+    {
+        var numbers = fields.Count(f => TableColumns.LooksLikeNumber(f.Trim()));
+        if (numbers == fields.Length)
+        {
+            return false;
+        }
+
+        var unclear = Array.FindIndex(fields, f => f.Trim().Trim('"').Length == 0 || MissingMarkers.Contains(f.Trim().Trim('"')));
+        if (numbers == 0 && unclear < 0)
+        {
+            return true;
+        }
+
+        var why = unclear >= 0
+            ? $"field {unclear + 1} is {(fields[unclear].Trim().Trim('"').Length == 0 ? "empty" : $"'{fields[unclear].Trim()}'")}"
+            : $"{numbers} of its {fields.Length} fields are numbers and the others are not";
+        throw new InvalidDataException(
+            $"{source}, line {line}: cannot tell whether the first line is a header or data ({why}). Say which with CsvOptions.HasHeader = true (it holds column names) or false (it is data).");
+    }
 }

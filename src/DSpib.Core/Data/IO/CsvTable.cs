@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace DSpib.Data.IO;
 
 /// <summary>Numeric columns read from a delimited text file, with their names.</summary>
@@ -55,20 +57,37 @@ internal static class TableColumns
         return result;
     }
 
+    /// <summary>
+    /// Parses a field: a decimal number in the range of <see cref="double"/>, or NaN or an infinity spelled out
+    /// (nan, inf, -inf, infinity, ...). A number beyond the range (1e400) is an error, not an infinity.
+    /// </summary>
     public static double ParseNumber(string text, string source, int line, int column)
     {
         var trimmed = text.Trim();
-        if (double.TryParse(trimmed, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value))
+        if (SpelledOut(trimmed) is { } special)
         {
-            return value;
+            return special;
         }
 
-        return trimmed.ToUpperInvariant() switch
+        if (double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
         {
-            "NAN" => double.NaN,
-            "INF" or "+INF" or "INFINITY" => double.PositiveInfinity,
-            "-INF" or "-INFINITY" => double.NegativeInfinity,
-            _ => throw new InvalidDataException($"{source}, line {line}, column {column + 1}: '{trimmed}' is not a number."),
-        };
+            return double.IsFinite(value)
+                ? value
+                : throw new InvalidDataException($"{source}, line {line}, column {column + 1}: '{trimmed}' is beyond the range of a 64-bit float (about ±1.8e308).");
+        }
+
+        throw new InvalidDataException($"{source}, line {line}, column {column + 1}: '{trimmed}' is not a number.");
     }
+
+    /// <summary>Whether a (trimmed) field is written as a number, in range or not, or as NaN or an infinity.</summary>
+    public static bool LooksLikeNumber(string trimmed) =>
+        SpelledOut(trimmed) is not null || double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+
+    private static double? SpelledOut(string trimmed) => trimmed.ToUpperInvariant() switch
+    {
+        "NAN" or "+NAN" or "-NAN" => double.NaN,
+        "INF" or "+INF" or "INFINITY" or "+INFINITY" => double.PositiveInfinity,
+        "-INF" or "-INFINITY" => double.NegativeInfinity,
+        _ => null,
+    };
 }

@@ -11,6 +11,15 @@ namespace DSpib.Data.IO;
 /// </summary>
 public static class Npy
 {
+    /// <summary>
+    /// The longest header read: a version 1.0 header's limit. Version 2.0 exists for longer headers, which only
+    /// structured dtypes with many fields need, and those are not supported.
+    /// </summary>
+    internal const int MaxHeaderLength = ushort.MaxValue;
+
+    /// <summary>Elements read and decoded at a time (64 KiB of float64).</summary>
+    private const int ChunkElements = 1 << 13;
+
     private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     /// <summary>Reads an array from a file.</summary>
@@ -25,15 +34,32 @@ public static class Npy
 
     /// <summary>Reads an array from a stream positioned at the start of the <c>.npy</c> data.</summary>
     /// <param name="stream">The stream; read to the end of the array.</param>
+    /// <exception cref="InvalidDataException">As for <see cref="Read(string)"/>.</exception>
     public static NpyArray Read(Stream stream) => Read(stream, "stream");
 
     /// <summary>Reads a 1-D or 2-D array as a matrix (a 1-D array becomes one column).</summary>
     /// <param name="path">Path of the <c>.npy</c> file.</param>
-    public static double[,] ReadMatrix(string path) => Read(path).ToMatrix();
+    /// <exception cref="InvalidDataException">The file is not a numeric NumPy array this reader supports, or its array has more than 2 dimensions.</exception>
+    public static double[,] ReadMatrix(string path) => ReadAs(path, static array => array.ToMatrix());
 
     /// <summary>Reads a 1-D array of whole numbers as state labels.</summary>
     /// <param name="path">Path of the <c>.npy</c> file.</param>
-    public static int[] ReadLabels(string path) => Read(path).ToInt32Array();
+    /// <exception cref="InvalidDataException">The file is not a numeric NumPy array this reader supports, or not a 1-D array of whole numbers in the range of <see cref="int"/>.</exception>
+    public static int[] ReadLabels(string path) => ReadAs(path, static array => array.ToInt32Array());
+
+    /// <summary>Reads a file and converts its array; an array that does not convert is a problem of the file, named as such.</summary>
+    private static T ReadAs<T>(string path, Func<NpyArray, T> convert)
+    {
+        var array = Read(path);
+        try
+        {
+            return convert(array);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
+    }
 
     /// <summary>Writes a matrix as a 2-D float64 array.</summary>
     /// <param name="path">Target path; an existing file is replaced only once the new one is complete.</param>
@@ -117,6 +143,13 @@ public static class Npy
         WriteArray(stream, "<i8", [data.Length], data, 8, static (span, value) => BinaryPrimitives.WriteInt64LittleEndian(span, value));
     }
 
+    /// <summary>
+    /// Reads an array, trusting none of the file's size fields: the header may be at most <see cref="MaxHeaderLength"/>
+    /// bytes, the shape may hold at most <see cref="Array.MaxLength"/> elements (computed without overflow), and when
+    /// the stream says how many bytes remain (a seekable stream, or a verified zip entry) a shape that needs more is
+    /// refused before anything is allocated. Otherwise the values are read in chunks into an array that grows with
+    /// the bytes actually present, so a short stream that claims a huge shape costs what it holds, not what it claims.
+    /// </summary>
     internal static NpyArray Read(Stream stream, string source)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -127,7 +160,7 @@ public static class Npy
         }
 
         var major = prefix[6];
-        int headerLength;
+        long headerLength;
         Span<byte> lengthBytes = stackalloc byte[4];
         switch (major)
         {
@@ -137,14 +170,18 @@ public static class Npy
                 break;
             case 2 or 3:
                 RequireBytes(stream, lengthBytes, source, "the header length");
-                var length = BinaryPrimitives.ReadUInt32LittleEndian(lengthBytes);
-                headerLength = length <= int.MaxValue ? (int)length : throw new InvalidDataException($"{source}: the .npy header length {length} is impossible.");
+                headerLength = BinaryPrimitives.ReadUInt32LittleEndian(lengthBytes);
                 break;
             default:
                 throw new InvalidDataException($"{source}: .npy format version {major}.{prefix[7]} is not supported (versions 1.0, 2.0 and 3.0 are).");
         }
 
-        if (stream.CanSeek && headerLength > stream.Length - stream.Position)
+        if (headerLength > MaxHeaderLength)
+        {
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{source}: the .npy header claims {headerLength} bytes; headers of the arrays this reader supports are at most {MaxHeaderLength} bytes, so the file is corrupt."));
+        }
+
+        if (Remaining(stream) is { } left && headerLength > left)
         {
             throw new InvalidDataException($"{source}: the .npy header claims {headerLength} bytes but the file ends before that; the file is truncated or corrupt.");
         }
@@ -159,25 +196,14 @@ public static class Npy
             throw new InvalidDataException($"{source} holds a 0-dimensional (scalar) array; save at least a 1-D array.");
         }
 
-        long count = 1;
-        foreach (var dimension in header.Shape)
+        var count = ElementCount(header.Shape, source);
+        var dataBytes = count * size;
+        if (Remaining(stream) is { } available && dataBytes > available)
         {
-            count *= dimension;
+            throw Truncated(source, header, dataBytes, available);
         }
 
-        if (count * size > Array.MaxLength)
-        {
-            throw new InvalidDataException($"{source}: an array of shape ({string.Join(", ", header.Shape)}) is too large to read into memory at once.");
-        }
-
-        var raw = new byte[count * size];
-        var read = ReadAtMost(stream, raw);
-        if (read < raw.Length)
-        {
-            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{source} is truncated: shape ({string.Join(", ", header.Shape)}) of {header.Descriptor} needs {raw.Length} bytes of data but only {read} are present."));
-        }
-
-        var values = Decode(raw, dataType, bigEndian, (int)count);
+        var values = ReadValues(stream, count, dataType, size, bigEndian, exactLength: stream.CanSeek, source, header);
         if (header.FortranOrder && header.Shape.Length > 1)
         {
             values = FortranToC(values, header.Shape);
@@ -185,6 +211,69 @@ public static class Npy
 
         return new NpyArray(header.Shape, dataType, header.FortranOrder, values);
     }
+
+    /// <summary>The number of elements of <paramref name="shape"/>; refuses more than one array can hold, without overflow.</summary>
+    private static long ElementCount(int[] shape, string source)
+    {
+        if (Array.IndexOf(shape, 0) >= 0)
+        {
+            return 0;
+        }
+
+        long count = 1;
+        foreach (var dimension in shape)
+        {
+            if (count > Array.MaxLength / dimension)
+            {
+                throw new InvalidDataException($"{source}: an array of shape ({string.Join(", ", shape)}) has more elements than one array can hold ({Array.MaxLength}); it is too large to read into memory at once, or the header is corrupt.");
+            }
+
+            count *= dimension;
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// Reads and decodes <paramref name="count"/> elements in chunks. With <paramref name="exactLength"/> (the stream's
+    /// length was checked) the result is allocated at once; otherwise it grows with the elements read.
+    /// </summary>
+    private static double[] ReadValues(Stream stream, long count, NpyDataType type, int size, bool bigEndian, bool exactLength, string source, NpyHeader header)
+    {
+        var values = new double[exactLength ? count : Math.Min(count, ChunkElements)];
+        var buffer = new byte[(int)Math.Min(count, ChunkElements) * size];
+        long done = 0;
+        while (done < count)
+        {
+            var wanted = (int)Math.Min(ChunkElements, count - done) * size;
+            var read = ReadAtMost(stream, buffer.AsSpan(0, wanted));
+            var elements = read / size;
+            if (done + elements > values.Length)
+            {
+                Array.Resize(ref values, (int)Math.Min(count, Math.Max(values.Length * 2L, done + elements)));
+            }
+
+            Decode(buffer.AsSpan(0, elements * size), type, bigEndian, values.AsSpan((int)done, elements));
+            done += elements;
+            if (read < wanted)
+            {
+                throw Truncated(source, header, count * size, (done * size) + (read % size));
+            }
+        }
+
+        return values;
+    }
+
+    private static InvalidDataException Truncated(string source, NpyHeader header, long needed, long present) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"{source} is truncated: shape ({string.Join(", ", header.Shape)}) of {header.Descriptor} needs {needed} bytes of data but only {present} are present."));
+
+    /// <summary>How many bytes the stream still holds, when it can tell: a seekable stream, or a verified zip entry (an upper bound).</summary>
+    private static long? Remaining(Stream stream) => stream switch
+    {
+        { CanSeek: true } => Math.Max(0, stream.Length - stream.Position),
+        VerifiedZipEntry entry => entry.Remaining,
+        _ => null,
+    };
 
     private static (NpyDataType Type, int Size, bool BigEndian) ParseDescriptor(string descriptor, string source)
     {
@@ -212,22 +301,18 @@ public static class Npy
         return (type, type is NpyDataType.Float32 or NpyDataType.Int32 ? 4 : 8, bigEndian);
     }
 
-    private static double[] Decode(byte[] raw, NpyDataType type, bool bigEndian, int count)
+    private static void Decode(ReadOnlySpan<byte> raw, NpyDataType type, bool bigEndian, Span<double> values)
     {
-        var values = new double[count];
-        var span = raw.AsSpan();
-        for (var i = 0; i < count; i++)
+        for (var i = 0; i < values.Length; i++)
         {
             values[i] = type switch
             {
-                NpyDataType.Float32 => bigEndian ? BinaryPrimitives.ReadSingleBigEndian(span[(i * 4)..]) : BinaryPrimitives.ReadSingleLittleEndian(span[(i * 4)..]),
-                NpyDataType.Float64 => bigEndian ? BinaryPrimitives.ReadDoubleBigEndian(span[(i * 8)..]) : BinaryPrimitives.ReadDoubleLittleEndian(span[(i * 8)..]),
-                NpyDataType.Int32 => bigEndian ? BinaryPrimitives.ReadInt32BigEndian(span[(i * 4)..]) : BinaryPrimitives.ReadInt32LittleEndian(span[(i * 4)..]),
-                _ => bigEndian ? BinaryPrimitives.ReadInt64BigEndian(span[(i * 8)..]) : BinaryPrimitives.ReadInt64LittleEndian(span[(i * 8)..]),
+                NpyDataType.Float32 => bigEndian ? BinaryPrimitives.ReadSingleBigEndian(raw[(i * 4)..]) : BinaryPrimitives.ReadSingleLittleEndian(raw[(i * 4)..]),
+                NpyDataType.Float64 => bigEndian ? BinaryPrimitives.ReadDoubleBigEndian(raw[(i * 8)..]) : BinaryPrimitives.ReadDoubleLittleEndian(raw[(i * 8)..]),
+                NpyDataType.Int32 => bigEndian ? BinaryPrimitives.ReadInt32BigEndian(raw[(i * 4)..]) : BinaryPrimitives.ReadInt32LittleEndian(raw[(i * 4)..]),
+                _ => bigEndian ? BinaryPrimitives.ReadInt64BigEndian(raw[(i * 8)..]) : BinaryPrimitives.ReadInt64LittleEndian(raw[(i * 8)..]),
             };
         }
-
-        return values;
     }
 
     /// <summary>Reorders column-major values (first index fastest) into row-major order (last index fastest).</summary>

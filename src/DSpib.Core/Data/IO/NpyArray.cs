@@ -54,6 +54,10 @@ public sealed class NpyArray
     /// One frames x features matrix per trajectory: a 3-D array is read as [trajectories, frames, features]; a 1-D or
     /// 2-D array gives a single matrix.
     /// </summary>
+    /// <exception cref="InvalidOperationException">
+    /// The array has more than 3 dimensions, or it has trajectories but no frames or no features (shape (n, 0, f) or
+    /// (n, f, 0) with n &gt; 0), which would be n empty matrices.
+    /// </exception>
     public double[][,] ToMatrices()
     {
         if (Rank < 3)
@@ -64,6 +68,13 @@ public sealed class NpyArray
         if (Rank > 3)
         {
             throw new InvalidOperationException($"The array has {Rank} dimensions; trajectories are read from at most 3 ([trajectories, frames, features]).");
+        }
+
+        // A 3-D array without values can claim any number of trajectories; making that many empty matrices would
+        // cost time and memory that no byte of the file pays for.
+        if (_shape[0] > 0 && _values.Length == 0)
+        {
+            throw new InvalidOperationException($"The array has shape ({string.Join(", ", _shape)}): {_shape[0]} trajectories without frames or features. A trajectory needs at least one frame of at least one feature.");
         }
 
         var size = _shape[1] * _shape[2];

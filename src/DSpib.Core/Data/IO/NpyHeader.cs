@@ -28,6 +28,13 @@ internal sealed record NpyHeader(string Descriptor, bool FortranOrder, int[] Sha
             throw new InvalidDataException(Missing("shape"));
         }
 
+        // NumPy itself refuses a header with other keys than these three.
+        if (entries.Count != 3)
+        {
+            var others = entries.Keys.Where(k => k is not ("descr" or "fortran_order" or "shape"));
+            throw new InvalidDataException($"{source}: the .npy header has the unknown key(s) {string.Join(", ", others.Select(k => $"'{k}'"))}; a NumPy header has exactly 'descr', 'fortran_order' and 'shape'.");
+        }
+
         return new NpyHeader(descriptor, fortranOrder, shape);
     }
 
@@ -55,11 +62,17 @@ internal sealed record NpyHeader(string Descriptor, bool FortranOrder, int[] Sha
                     break;
                 }
 
+                var keyStart = _position;
                 var key = ParseString();
                 SkipSpace();
                 Expect(':');
                 SkipSpace();
-                entries[key] = ParseValue();
+                if (!entries.TryAdd(key, ParseValue()))
+                {
+                    _position = keyStart;
+                    throw Error($"the key '{key}' appears twice");
+                }
+
                 SkipSpace();
                 if (TryConsume(','))
                 {
@@ -121,7 +134,7 @@ internal sealed record NpyHeader(string Descriptor, bool FortranOrder, int[] Sha
                 var word = ParseWord();
                 if (!int.TryParse(word, NumberStyles.None, CultureInfo.InvariantCulture, out var dimension))
                 {
-                    throw Error($"shape entry '{word}' is not a non-negative integer");
+                    throw Error($"shape entry '{word}' is not a non-negative integer below 2^31");
                 }
 
                 values.Add(dimension);
@@ -195,7 +208,12 @@ internal sealed record NpyHeader(string Descriptor, bool FortranOrder, int[] Sha
             }
         }
 
-        private InvalidDataException Error(string what) =>
-            new(string.Create(CultureInfo.InvariantCulture, $"{source}: malformed .npy header at character {_position} ({what}): \"{text}\"."));
+        private InvalidDataException Error(string what)
+        {
+            // A corrupt header can be long; its start is enough to recognise it.
+            const int Shown = 200;
+            var shown = text.Length <= Shown ? text : text[..Shown] + " ...";
+            return new(string.Create(CultureInfo.InvariantCulture, $"{source}: malformed .npy header at character {_position} ({what}): \"{shown}\"."));
+        }
     }
 }

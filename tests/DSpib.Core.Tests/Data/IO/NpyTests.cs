@@ -162,6 +162,19 @@ public class NpyTests
     }
 
     [Fact]
+    public void ReadMatrixAndReadLabels_AFileOfAnotherShapeOrType_IsInvalidDataNamingTheFile()
+    {
+        using var folder = new TemporaryFolder();
+        var cube = folder.File("cube.npy");
+        var fractions = folder.File("fractions.npy");
+        File.WriteAllBytes(cube, NpyFiles.Build(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 1, 1), }", NpyFiles.Doubles(false, 1, 2)));
+        File.WriteAllBytes(fractions, NpyFiles.Build(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", NpyFiles.Doubles(false, 1, 2.5)));
+
+        FluentActions.Invoking(() => Npy.ReadMatrix(cube)).Should().Throw<InvalidDataException>().WithMessage($"{cube}:*ToMatrices*");
+        FluentActions.Invoking(() => Npy.ReadLabels(fractions)).Should().Throw<InvalidDataException>().WithMessage($"{fractions}:*Element 1 is 2.5*");
+    }
+
+    [Fact]
     public void Write_ThenRead_RoundTripsEveryOverload()
     {
         using var folder = new TemporaryFolder();

@@ -98,6 +98,57 @@ public class CsvTests
         act.Should().Throw<InvalidDataException>().WithMessage("*line 2, column 2*'x'*");
     }
 
+    [Theory]
+    [InlineData("1.5,\n2.5,3.5\n4.5,5.5\n", "*field 2 is empty*")]
+    [InlineData("NA,1.5\n2.5,3.5\n", "*field 1 is 'NA'*")]
+    [InlineData("x,1.5\n2.5,3.5\n", "*1 of its 2 fields are numbers*")]
+    [InlineData("# comment\n\ntime,\n1,2\n", "*line 3*field 2 is empty*")]
+    public void Read_AFirstLineThatCouldBeHeaderOrData_IsRefusedNamingTheLineAndTheOption(string text, string why)
+    {
+        var act = () => Csv.Read(new StringReader(text));
+
+        act.Should().Throw<InvalidDataException>().WithMessage("*line*cannot tell whether the first line is a header or data*").WithMessage(why).WithMessage("*CsvOptions.HasHeader*");
+    }
+
+    [Fact]
+    public void Read_AFirstLineWithAnEmptyField_IsReadAsTheOptionSays()
+    {
+        const string Text = "1.5,\n2.5,3.5\n4.5,5.5\n";
+
+        var asHeader = Csv.Read(new StringReader(Text), new CsvOptions { HasHeader = true });
+        var asData = () => Csv.Read(new StringReader(Text), new CsvOptions { HasHeader = false });
+
+        asHeader.ColumnNames.Should().Equal("1.5", "");
+        asHeader.RowCount.Should().Be(2);
+        asData.Should().Throw<InvalidDataException>().WithMessage("*line 1, column 2: '' is not a number*");
+    }
+
+    [Theory]
+    [InlineData("x,y\n1,2\n", 1)]
+    [InlineData("\"time\";\"phi\"\n1;2\n3;4\n", 2)]
+    [InlineData("1,2\n3,4\n", 2)]
+    [InlineData("nan,-inf\n3,4\n", 2)]
+    public void Read_AnUnambiguousFirstLine_IsStillDetected(string text, int rows)
+    {
+        Csv.Read(new StringReader(text)).RowCount.Should().Be(rows);
+    }
+
+    [Theory]
+    [InlineData("1,2\n3,1e400\n", "*line 2, column 2: '1e400' is beyond the range*")]
+    [InlineData("a,b\n-1e309,2\n", "*line 2, column 1: '-1e309' is beyond the range*")]
+    public void Read_AValueBeyondTheRangeOfADouble_IsAnErrorNamingLineAndColumn(string text, string message)
+    {
+        var act = () => Csv.Read(new StringReader(text));
+
+        act.Should().Throw<InvalidDataException>().WithMessage(message);
+    }
+
+    [Fact]
+    public void Read_SpelledOutInfinities_AreStillInfinities()
+    {
+        Csv.Read(new StringReader("Infinity,-INF,+inf,1e308\n")).ToMatrix().Should().BeEquivalentTo(new double[,] { { double.PositiveInfinity, double.NegativeInfinity, double.PositiveInfinity, 1e308 } });
+    }
+
     [Fact]
     public void Select_UnknownColumn_ListsTheColumns()
     {
@@ -154,6 +205,17 @@ public class ColvarTests
         var act = () => Colvar.Read(new StringReader("#! FIELDS time a\n0 1\n#! FIELDS time b\n1 2\n"));
 
         act.Should().Throw<InvalidDataException>().WithMessage("*line 3*fields changed*");
+    }
+
+    [Theory]
+    [InlineData("#! FIELDS time phi psi phi\n0 1 2 3\n", "*line 1*field 'phi' is named 2 times*")]
+    [InlineData("#! FIELDS time phi\n0 1\n1 1e400\n", "*line 3, column 2: '1e400' is beyond the range*")]
+    [InlineData("#! FIELDS\n", "*line 1*names no fields*")]
+    public void Read_AmbiguousOrOutOfRangeContent_IsRefusedNamingTheLine(string text, string message)
+    {
+        var act = () => Colvar.Read(new StringReader(text));
+
+        act.Should().Throw<InvalidDataException>().WithMessage(message);
     }
 
     [Fact]
