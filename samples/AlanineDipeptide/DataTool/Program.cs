@@ -6,7 +6,7 @@ const string Usage = """
 
       --work DIR         the runs (em.gro, T<K>.xtc, T<K>-energy.xvg, T<K>.log, commands.log)
       --runs "T:NS ..."  temperature (K) and length (ns) of each run, as in generate.sh
-      --stride N         keep every N-th frame of the 1 ps trajectories (default 10)
+      --stride N         keep every N-th frame of the 1 ps trajectories (default 20)
       --mdp FILE         the run parameter template (md.mdp.in), copied into the provenance
       --out FILE         the data set (.npz)
       --provenance FILE  the provenance (.json)
@@ -24,7 +24,7 @@ try
     var settings = new DataSetSettings(
         options.Text("--work", "work"),
         RunSpec.Parse(options.Text("--runs", "")),
-        options.WholeNumber("--stride", 10),
+        options.WholeNumber("--stride", 20),
         options.Text("--mdp", "md.mdp.in"),
         options.Text("--out", "alanine-dipeptide.npz"),
         options.Text("--provenance", "alanine-dipeptide.json"));

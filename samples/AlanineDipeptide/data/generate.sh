@@ -17,9 +17,9 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 WORK="${WORK:-$HERE/work}"
 # Temperature (K) and length (ns) of each run; lower temperatures cross the C7eq/C7ax barrier less often, so they run longer.
-RUNS="${RUNS:-400:90 450:70 500:50 575:40 675:40}"
+RUNS="${RUNS:-400:90 500:100 550:70 625:50 725:40}"
 # Frames of the data set: every STRIDE-th frame of the 1 ps trajectory.
-STRIDE="${STRIDE:-10}"
+STRIDE="${STRIDE:-20}"
 GMX="${GMX:-gmx}"
 
 mkdir -p "$WORK"
@@ -51,7 +51,7 @@ simulate() {
             run "$GMX" grompp -f "$name.mdp" -c em.gro -p topol.top -o "$name.tpr" -po "$name-out.mdp" > "grompp-$name.log" 2>&1
             echo "$name: $nanoseconds ns, started $(date -u +%FT%TZ)"
             run nice -n 10 "$GMX" mdrun -nt 1 -deffnm "$name" > "mdrun-$name.log" 2>&1
-            grep -A1 'Performance' "$name.log" | tail -1 | awk -v n="$name" '{print n ": " $2 " ns/day"}'
+            grep '^Performance:' "$name.log" | awk -v n="$name" '{print n ": " $2 " ns/day"}'
         fi
         if [[ ! -f "$name-energy.xvg" ]]; then
             echo Potential | run "$GMX" energy -f "$name.edr" -o "$name-energy.xvg" > "energy-$name.log" 2>&1
