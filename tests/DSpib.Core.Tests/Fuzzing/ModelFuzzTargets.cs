@@ -21,7 +21,7 @@ internal static class ModelFuzzTargets
     private static readonly DateTimeOffset EntryTime = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>
-    /// <see cref="DSpibModel.Load(Stream, DeviceBackend?, DSpib.Diffusion.TemperatureLaw?)"/>; a loaded model is saved again
+    /// <see cref="DSpibModel.Load(Stream, DeviceBackend?, DSpib.Diffusion.TemperatureLaw?, Microsoft.Extensions.Logging.ILogger?)"/>; a loaded model is saved again
     /// and its entries must equal the input's (the manifest compared as JSON, since resealing rewrites it).
     /// </summary>
     /// <param name="seeds">Model files as the library saves them.</param>
@@ -70,9 +70,9 @@ internal static class ModelFuzzTargets
                 var checkpoint = TrainingCheckpoint.Read(path);
                 var entries = Candidates(bytes, seeds);
                 var container = Container.Read(new MemoryStream(bytes), "The checkpoint", FileFormat.Checkpoint);
-                var manifest = ManifestJson.Parse(container, ManifestJson.Default.CheckpointManifest);
+                var manifest = JsonDocuments.Parse(container, CheckpointJson.Default.CheckpointManifest);
                 container.VerifyEntries(manifest.Entries);
-                using (var network = checkpoint.CreateNetwork(model.Configuration, model.Backend))
+                using (var network = checkpoint.CreateNetwork(model.Options, model.Backend))
                 {
                     foreach (var (name, written) in NetworkEntries.Write(network))
                     {

@@ -84,7 +84,7 @@ public sealed class ModelFuzzTests(ModelFuzzTests.Seeds seeds, ITestOutputHelper
         states[replaced.Item1] = replaced.Item2;
         var path = WriteReplaced(file, "training/score-average.bin", states, change);
         var checkpoint = TrainingCheckpoint.Read(path);
-        using var network = checkpoint.CreateNetwork(seeds.Files.Dspib.Configuration, seeds.Files.Dspib.Backend);
+        using var network = checkpoint.CreateNetwork(seeds.Files.Dspib.Options, seeds.Files.Dspib.Backend);
         using var average = new ParameterAverage(network.Diffusion!.parameters(), 0.9);
 
         var act = () => checkpoint.RestoreScoreAverage(average);
@@ -96,7 +96,7 @@ public sealed class ModelFuzzTests(ModelFuzzTests.Seeds seeds, ITestOutputHelper
     private static Dictionary<string, torch.Tensor> ReadEntry(byte[] file, string name)
     {
         var container = Container.Read(new MemoryStream(file), "The checkpoint", FileFormat.Checkpoint);
-        container.VerifyEntries(ManifestJson.Parse(container, ManifestJson.Default.CheckpointManifest).Entries);
+        container.VerifyEntries(JsonDocuments.Parse(container, CheckpointJson.Default.CheckpointManifest).Entries);
         return TensorEntries.Read(container, name);
     }
 

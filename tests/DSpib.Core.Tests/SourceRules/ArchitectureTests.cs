@@ -13,6 +13,7 @@ public sealed class ArchitectureTests
         ["DSpib.Devices"] = ["DSpib.Internal"],
         ["DSpib.Data"] = ["DSpib.Internal", "DSpib.Data.IO"],
         ["DSpib.Data.IO"] = ["DSpib.Internal"],
+        ["DSpib.Featurization"] = ["DSpib.Internal", "DSpib.Data.IO"],
         ["DSpib.Analysis"] = ["DSpib.Internal"],
         ["DSpib.Networks"] = ["DSpib.Internal"],
         ["DSpib.Persistence"] = ["DSpib.Internal", "DSpib.Data.IO"],
