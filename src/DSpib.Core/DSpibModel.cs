@@ -20,20 +20,24 @@ namespace DSpib;
 /// A model owns native tensors: dispose it when done. Instances are not thread-safe; use one model per thread or
 /// synchronise calls.
 /// </remarks>
-public sealed class DSpibModel : IDisposable, IDiffusionPriorOwner, IVampPriorOwner
+public sealed class DSpibModel : IDisposable, IDiffusionPriorOwner, IVampPriorOwner, ISharedNativeOwner
 {
     /// <summary>Rows encoded per native call, bounding the memory used by large inputs.</summary>
     private const int InferenceBatch = 65_536;
 
     private readonly ILogger _logger;
+    private readonly NativeUses _uses;
     private ModelNetwork? _network;
-    private bool _disposed;
+
+    // Set when the network has been released after Dispose (when the last running call returned).
+    private bool _released;
 
     internal DSpibModel(ModelOptions options, DeviceBackend backend, ILogger logger)
     {
         Options = options;
         Backend = backend;
         _logger = logger;
+        _uses = new NativeUses(this, ReleaseNetwork);
         Diffusion = options.Diffusion is { } diffusion ? new DiffusionPrior(diffusion, options.LatentDimension, this) : null;
         VampPrior = options.Diffusion is null ? new VampPrior(options.LatentDimension, this) : null;
     }
@@ -79,7 +83,7 @@ public sealed class DSpibModel : IDisposable, IDiffusionPriorOwner, IVampPriorOw
     {
         get
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            ObjectDisposedException.ThrowIf(_released, this);
             return _network ?? throw new InvalidOperationException("The model has no network yet: train it with Trainer.Create()...Build().Fit(model, data, labels) first.");
         }
     }
@@ -89,7 +93,7 @@ public sealed class DSpibModel : IDisposable, IDiffusionPriorOwner, IVampPriorOw
     {
         get
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            ObjectDisposedException.ThrowIf(_released, this);
             return IsTrained
                 ? _network!
                 : throw new InvalidOperationException("The model is not trained yet: train it with Trainer.Create()...Build().Fit(model, data, labels) first.");
@@ -245,14 +249,17 @@ public sealed class DSpibModel : IDisposable, IDiffusionPriorOwner, IVampPriorOw
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_disposed)
-        {
-            return;
-        }
+    /// <remarks>
+    /// Safe while other threads use the model: calls already running finish with correct results and the native memory
+    /// is released when the last of them returns; calls made after <c>Dispose</c> throw <see cref="ObjectDisposedException"/>.
+    /// </remarks>
+    public void Dispose() => _uses.Close();
 
-        _disposed = true;
+    NativeUses ISharedNativeOwner.Uses => _uses;
+
+    private void ReleaseNetwork()
+    {
+        _released = true;
         _network?.Dispose();
         _network = null;
     }
@@ -267,7 +274,7 @@ public sealed class DSpibModel : IDisposable, IDiffusionPriorOwner, IVampPriorOw
     /// <summary>Installs a network built elsewhere with <see cref="NetworkFactory"/> (a model file or checkpoint).</summary>
     internal void Attach(ModelNetwork network)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(_released, this);
         _network?.Dispose();
         _network = network;
         Training = null;

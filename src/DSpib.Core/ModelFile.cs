@@ -39,9 +39,9 @@ internal static class ModelFile
 
     public static DSpibModel Load(string path, DeviceBackend? backend, TemperatureLaw? temperatureLaw, ILogger? logger)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        return Load(stream, $"The model file '{path}'", backend, temperatureLaw, logger);
+        var what = $"The model file '{path}'";
+        using var stream = Container.OpenRead(path, what);
+        return Load(stream, what, backend, temperatureLaw, logger);
     }
 
     public static DSpibModel Load(Stream stream, string what, DeviceBackend? backend, TemperatureLaw? temperatureLaw, ILogger? logger)

@@ -26,11 +26,20 @@ namespace DSpib.Internal;
 /// </remarks>
 internal static class NativeLifetime
 {
-    /// <summary>Opens the scope of one public call that uses <paramref name="owner"/>'s native objects.</summary>
-    public static NativeCall Enter(object owner) => new(NewDisposeScope(), owner);
+    /// <summary>
+    /// Opens the scope of one public call that uses <paramref name="owner"/>'s native objects; an owner that may be
+    /// disposed while calls run (<see cref="ISharedNativeOwner"/>) counts the call as a use.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException"><paramref name="owner"/> has been disposed.</exception>
+    public static NativeCall Enter(object owner)
+    {
+        var uses = (owner as ISharedNativeOwner)?.Uses;
+        uses?.Begin();
+        return new(NewDisposeScope(), owner, uses);
+    }
 
     /// <summary>Opens the scope of one public call that creates its native objects (loading, for example).</summary>
-    public static NativeCall Enter() => new(NewDisposeScope(), null);
+    public static NativeCall Enter() => new(NewDisposeScope(), null, null);
 
     /// <summary>
     /// Detaches the parameters and buffers of <paramref name="module"/> and its submodules from any dispose scope, so that
@@ -61,16 +70,21 @@ internal readonly ref struct NativeCall
 {
     private readonly DisposeScope _scope;
     private readonly object? _owner;
+    private readonly NativeUses? _uses;
 
-    internal NativeCall(DisposeScope scope, object? owner)
+    internal NativeCall(DisposeScope scope, object? owner, NativeUses? uses)
     {
         _scope = scope;
         _owner = owner;
+        _uses = uses;
     }
 
     public void Dispose()
     {
         _scope.Dispose();
+
+        // Last: a Dispose of the owner during the call releases its memory here, after the call's own tensors.
+        _uses?.End();
 
         // A caller may drop its last reference to the model while the call runs (`new ...().Encode(x)`); without this,
         // the model's weights could be finalised during the call's last native operation.

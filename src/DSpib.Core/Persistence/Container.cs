@@ -57,6 +57,23 @@ internal static class Container
     }
 
     /// <summary>
+    /// Opens the file at <paramref name="path"/> to read a container from it. A folder is not a file of this format
+    /// (<see cref="ModelFileError.NotAModelFile"/>), rather than the system's access error.
+    /// </summary>
+    /// <exception cref="ModelFileException"><paramref name="path"/> is a folder.</exception>
+    /// <exception cref="FileNotFoundException">Nothing is at <paramref name="path"/>.</exception>
+    public static FileStream OpenRead(string path, string what)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (Directory.Exists(path))
+        {
+            throw new ModelFileException($"{what} is a folder, not a file: give the path of the file inside it.", ModelFileError.NotAModelFile);
+        }
+
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+    }
+
+    /// <summary>
     /// Reads a container and checks its manifest: present, of the <paramref name="expected"/> format, a version this
     /// library reads, and matching its checksum. Throws <see cref="ModelFileException"/> saying what is wrong. The
     /// entries are checked by <see cref="VerifiedContainer.VerifyEntries"/> once the manifest is parsed.

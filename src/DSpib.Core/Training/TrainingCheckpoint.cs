@@ -83,9 +83,9 @@ internal sealed class TrainingCheckpoint
     /// <summary>Reads and verifies a checkpoint; throws <see cref="ModelFileException"/> when it cannot be used.</summary>
     public static TrainingCheckpoint Read(string path)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        var container = Container.Read(stream, $"The checkpoint '{path}'", FileFormat.Checkpoint);
+        var what = $"The checkpoint '{path}'";
+        using var stream = Container.OpenRead(path, what);
+        var container = Container.Read(stream, what, FileFormat.Checkpoint);
         var manifest = JsonDocuments.Parse(container, CheckpointJson.Default.CheckpointManifest);
         container.VerifyEntries(manifest.Entries);
         return new TrainingCheckpoint(path, container, manifest);
