@@ -116,8 +116,9 @@ public sealed class Trainer
         var backend = model.Backend;
         backend.Activate();
 
-        var (compactFrameLabels, initialStates) = CompactLabels(initialLabels);
+        var (compactFrameLabels, frameStates) = CompactLabels(initialLabels);
         var pairs = TimeLaggedPairs.Build(data, compactFrameLabels, Options.Lag);
+        var (targets, initialStates) = PairTargets(pairs, frameStates, nameof(initialLabels));
         var split = DataSplit.Random(pairs.Count, Options.TrainFraction, Options.TestFraction, Options.Seed);
         var fingerprint = checkpoint is not null || Checkpoints is not null ? TrainingCheckpoint.Fingerprint(data, initialLabels, pairs, split) : null;
         checkpoint?.EnsureMatches(model, data.FeatureCount, Options, fingerprint!, nameof(data), nameof(initialLabels));
@@ -128,7 +129,7 @@ public sealed class Trainer
             TrainingLog.Started(_logger, backend, pairs.Count, Options.Lag, split.Train.Count, split.Test.Count, split.Validation.Count, initialStates, temperatures);
         }
 
-        using var tensors = new TrainingTensors(data, standardizer, pairs, split, pairs.FutureLabel.ToArray(), backend);
+        using var tensors = new TrainingTensors(data, standardizer, pairs, split, targets, backend);
         using var initGenerator = new Generator((ulong)model.Options.Seed);
         using var trainingGenerator = new Generator((ulong)Options.Seed, backend.Device);
 
@@ -196,6 +197,36 @@ public sealed class Trainer
     }
 
     /// <summary>Numbers the occupied initial states 0..K0-1, so that unused label values cost no decoder outputs.</summary>
+    /// <summary>
+    /// The states the decoder learns to predict: those of the pairs' future frames, numbered 0..K-1 in label order (the
+    /// identity when every state labels some future frame). A state that labels only frames within the first lag of
+    /// a trajectory is no pair's target and is left out, with a warning.
+    /// </summary>
+    /// <exception cref="ArgumentException">The future frames carry fewer than two states, so there is nothing to predict.</exception>
+    private (int[] Targets, int StateCount) PairTargets(TimeLaggedPairs pairs, int frameStates, string labelsArgument)
+    {
+        var present = pairs.FutureLabel.ToArray().Distinct().Order().ToArray();
+        if (present.Length < 2)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"At lag {Options.Lag} the {pairs.Count} time-lagged pairs lead to frames of {present.Length} initial state only, and SPIB needs at least two states to predict. Use a shorter lag (WithLag), longer or more trajectories, or initial labels with more states."),
+                labelsArgument);
+        }
+
+        if (present.Length < frameStates)
+        {
+            TrainingLog.StatesWithoutPairs(_logger, frameStates - present.Length, frameStates, Options.Lag);
+        }
+
+        var number = new int[frameStates];
+        for (var k = 0; k < present.Length; k++)
+        {
+            number[present[k]] = k;
+        }
+
+        return (pairs.FutureLabel.ToArray().Select(label => number[label]).ToArray(), present.Length);
+    }
+
     private static (StateLabels Labels, int StateCount) CompactLabels(StateLabels labels)
     {
         var map = new Dictionary<int, int>();

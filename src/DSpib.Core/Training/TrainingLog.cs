@@ -22,6 +22,9 @@ internal static partial class TrainingLog
     [LoggerMessage(EventId = 205, Level = LogLevel.Information, Message = "Resuming from the checkpoint {Path} after epoch {Epoch} ({Phase} phase).")]
     public static partial void Resumed(ILogger logger, string path, int epoch, TrainingPhase phase);
 
+    [LoggerMessage(EventId = 207, Level = LogLevel.Warning, Message = "{Dropped} of the {States} initial states label only frames within the first {Lag} frames of a trajectory, which no time-lagged pair leads to; they are left out.")]
+    public static partial void StatesWithoutPairs(ILogger logger, int dropped, int states, int lag);
+
     [LoggerMessage(EventId = 206, Level = LogLevel.Debug, Message = "Checkpoint written to {Path} after epoch {Epoch}.")]
     public static partial void CheckpointWritten(ILogger logger, string path, int epoch);
 }
