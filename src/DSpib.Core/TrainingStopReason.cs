@@ -14,4 +14,10 @@ public enum TrainingStopReason
 
     /// <summary>The model file was written before the library recorded how training ended.</summary>
     NotRecorded,
+
+    /// <summary>
+    /// A step's loss or gradient was NaN or infinite (and no recovery was left); the model keeps the parameters of the
+    /// start of that epoch.
+    /// </summary>
+    Diverged,
 }

@@ -17,7 +17,6 @@ internal sealed class FlatAdam : IDisposable
     private readonly long[] _sizes;
     private readonly Tensor _firstMoment;
     private readonly Tensor _secondMoment;
-    private readonly double _learningRate;
     private readonly double _beta1;
     private readonly double _beta2;
     private readonly double _epsilon;
@@ -36,7 +35,7 @@ internal sealed class FlatAdam : IDisposable
         var first = _parameters[0];
         _firstMoment = zeros(total, dtype: first.dtype, device: first.device);
         _secondMoment = zeros(total, dtype: first.dtype, device: first.device);
-        _learningRate = learningRate;
+        LearningRate = learningRate;
         _beta1 = beta1;
         _beta2 = beta2;
         _epsilon = epsilon;
@@ -44,6 +43,9 @@ internal sealed class FlatAdam : IDisposable
 
     /// <summary>Number of steps taken.</summary>
     public long StepCount => _step;
+
+    /// <summary>The step size; lowered when training recovers from a diverged step.</summary>
+    public double LearningRate { get; set; }
 
     public void ZeroGrad()
     {
@@ -54,11 +56,34 @@ internal sealed class FlatAdam : IDisposable
         }
     }
 
+    /// <summary>
+    /// Takes one step with the gradients of <paramref name="loss"/>, unless the loss or any gradient is NaN or infinite:
+    /// then nothing changes (parameters, moments, step count) and the result is <see langword="false"/>.
+    /// </summary>
+    /// <remarks>The check is one reduction over the flat gradient the step builds anyway, and one read of a flag.</remarks>
+    public bool TryStep(Tensor loss)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var flat = FlatGradient();
+        if (!flat.isfinite().all().logical_and(loss.isfinite()).item<bool>())
+        {
+            return false;
+        }
+
+        Apply(flat);
+        return true;
+    }
+
     public void Step()
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        _step++;
+        Apply(FlatGradient());
+    }
+
+    private Tensor FlatGradient()
+    {
         var gradients = new Tensor[_parameters.Length];
         for (var i = 0; i < _parameters.Length; i++)
         {
@@ -66,7 +91,12 @@ internal sealed class FlatAdam : IDisposable
             gradients[i] = gradient is null ? zeros(_sizes[i], dtype: _firstMoment.dtype, device: _firstMoment.device) : gradient.reshape(-1);
         }
 
-        var flat = cat(gradients, 0);
+        return cat(gradients, 0);
+    }
+
+    private void Apply(Tensor flat)
+    {
+        _step++;
         using var beta1 = _beta1.ToScalar();
         using var beta2 = _beta2.ToScalar();
         using var oneMinusBeta1 = (1 - _beta1).ToScalar();
@@ -77,7 +107,7 @@ internal sealed class FlatAdam : IDisposable
         var biasCorrection1 = 1 - Math.Pow(_beta1, _step);
         var biasCorrection2 = 1 - Math.Pow(_beta2, _step);
         var denominator = _secondMoment.sqrt().DividedBy(Math.Sqrt(biasCorrection2)).add_(epsilon, TensorArithmetic.One);
-        var update = (_firstMoment / denominator).TimesInPlace(_learningRate / biasCorrection1);
+        var update = (_firstMoment / denominator).TimesInPlace(LearningRate / biasCorrection1);
 
         var pieces = update.split(_sizes, 0);
         for (var i = 0; i < _parameters.Length; i++)

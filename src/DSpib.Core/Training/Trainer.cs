@@ -51,6 +51,7 @@ public sealed class Trainer
     /// <exception cref="ArgumentException">The data, labels or lag do not fit the model or each other.</exception>
     /// <exception cref="InvalidOperationException">Refinement left fewer than two states (the message says what to change).</exception>
     /// <exception cref="TrainingCanceledException">The token was cancelled.</exception>
+    /// <exception cref="TrainingDivergedException">A step's loss or gradient was NaN or infinite and no recovery was left (see <see cref="TrainerBuilder.WithDivergenceRecovery"/>).</exception>
     public TrainingReport Fit(
         DSpibModel model,
         TrajectorySet data,
@@ -157,6 +158,13 @@ public sealed class Trainer
         }
 
         var stopReason = run.Execute(firstStage, checkpoint, pairs, cancellationToken);
+        if (run.Divergence is { } diverged && run.History.Count == 0)
+        {
+            // Nothing was learned: the model stays untrained (its outcome was cleared when the network was built).
+            TrainingLog.Diverged(_logger, diverged.Describe(modelKept: false));
+            throw new TrainingDivergedException(diverged, report: null);
+        }
+
         run.Relabel(isFinal: true);
         var assignment = FrameAssignment.Of(network, tensors, data);
         model.SetTrainingOutcome(new TrainingOutcome
@@ -175,6 +183,12 @@ public sealed class Trainer
         }
 
         var report = new TrainingReport(run.History, run.Refinements, assignment.Labels, assignment.Populations, pairs, split, stopReason, run.Elapsed);
+        if (run.Divergence is { } divergence)
+        {
+            TrainingLog.Diverged(_logger, divergence.Describe(modelKept: true));
+            throw new TrainingDivergedException(divergence, report);
+        }
+
         return stopReason == TrainingStopReason.Cancelled ? throw new TrainingCanceledException(report, cancellationToken) : report;
     }
 

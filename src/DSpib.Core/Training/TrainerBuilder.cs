@@ -107,6 +107,18 @@ public sealed class TrainerBuilder
         return this;
     }
 
+    /// <summary>
+    /// Recovers from divergence (a step whose loss or gradient is NaN or infinite): the epoch is trained again from
+    /// its start, parameters and optimizer state restored, with the learning rate multiplied by
+    /// <paramref name="learningRateFactor"/>, up to <paramref name="retries"/> times in the run; the lower rate is kept
+    /// for the rest of it. Without this (the default), training stops at the first diverged step with
+    /// <see cref="TrainingDivergedException"/>.
+    /// </summary>
+    /// <param name="retries">Diverged epochs to train again (at least 0; 3 by default).</param>
+    /// <param name="learningRateFactor">What each retry multiplies the learning rate by, in (0, 1) (default 0.1).</param>
+    public TrainerBuilder WithDivergenceRecovery(int retries = 3, double learningRateFactor = 0.1) =>
+        With(_options with { DivergenceRetries = retries, DivergenceLearningRateFactor = learningRateFactor });
+
     /// <summary>Receives training progress messages (default none).</summary>
     /// <param name="logger">The logger.</param>
     public TrainerBuilder WithLogger(ILogger logger)

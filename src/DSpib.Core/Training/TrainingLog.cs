@@ -25,6 +25,12 @@ internal static partial class TrainingLog
     [LoggerMessage(EventId = 207, Level = LogLevel.Warning, Message = "{Dropped} of the {States} initial states label only frames within the first {Lag} frames of a trajectory, which no time-lagged pair leads to; they are left out.")]
     public static partial void StatesWithoutPairs(ILogger logger, int dropped, int states, int lag);
 
+    [LoggerMessage(EventId = 208, Level = LogLevel.Warning, Message = "Training diverged at epoch {Epoch}, step {Step} (loss {Loss}); the epoch is trained again from its start with the learning rate lowered to {LearningRate} ({RetriesLeft} retries left).")]
+    public static partial void RetryingDivergedEpoch(ILogger logger, int epoch, int step, double loss, double learningRate, int retriesLeft);
+
+    [LoggerMessage(EventId = 209, Level = LogLevel.Error, Message = "{Description}")]
+    public static partial void Diverged(ILogger logger, string description);
+
     [LoggerMessage(EventId = 206, Level = LogLevel.Debug, Message = "Checkpoint written to {Path} after epoch {Epoch}.")]
     public static partial void CheckpointWritten(ILogger logger, string path, int epoch);
 }

@@ -70,6 +70,16 @@ public sealed record TrainingOptions
     /// </summary>
     public double ScoreAveraging { get; init; }
 
+    /// <summary>
+    /// How often a diverged epoch (a step whose loss or gradient is NaN or infinite) is trained again from its start
+    /// with a lower learning rate before training stops with <see cref="TrainingDivergedException"/> (default 0: stop at
+    /// the first).
+    /// </summary>
+    public int DivergenceRetries { get; init; }
+
+    /// <summary>What each retry multiplies the learning rate by (default 0.1).</summary>
+    public double DivergenceLearningRateFactor { get; init; } = 0.1;
+
     /// <summary>Throws <see cref="ArgumentException"/>, naming the setting and how to set it, unless the options are valid.</summary>
     public void Validate()
     {
@@ -89,6 +99,8 @@ public sealed record TrainingOptions
         Require.Defined(Weighting, nameof(Weighting), "set it with WithJointTraining");
         Require.Defined(Schedule, nameof(Schedule), "set it with WithSchedule");
         Require.That(ScoreAveraging == 0 || (ScoreAveraging > 0 && ScoreAveraging < 1), nameof(ScoreAveraging), ScoreAveraging, "must be 0 (off) or in (0, 1)", "set it with WithScoreAveraging; 0.999 averages over about the last 1,000 steps");
+        Require.AtLeast(DivergenceRetries, 0, nameof(DivergenceRetries), "set it with WithDivergenceRecovery");
+        Require.InRange(DivergenceLearningRateFactor, 0, false, 1, false, nameof(DivergenceLearningRateFactor), "set it with WithDivergenceRecovery; 0.1 is usual");
     }
 
     /// <summary>The epoch cap of a phase.</summary>

@@ -26,6 +26,8 @@ internal sealed class TrainingRun : IDisposable
     private readonly List<RefinementRecord> _refinements = [];
     private FlatAdam? _optimizer;
     private ParameterAverage? _scoreAverage;
+    private double _learningRate;
+    private int _retriesLeft;
     private TrainingPhase _phase = TrainingPhase.Spib;
 
     public TrainingRun(TrainingOptions options, ModelNetwork network, TrainingTensors data, Generator initGenerator, Generator generator, IProgress<EpochSummary>? progress, ILogger logger, CheckpointWriter? checkpoints, TrainingCheckpoint? resumed)
@@ -38,6 +40,8 @@ internal sealed class TrainingRun : IDisposable
         _progress = progress;
         _logger = logger;
         _checkpoints = checkpoints;
+        _learningRate = options.LearningRate;
+        _retriesLeft = options.DivergenceRetries;
         if (resumed is not null)
         {
             _history.AddRange(resumed.History());
@@ -49,6 +53,9 @@ internal sealed class TrainingRun : IDisposable
     public IReadOnlyList<EpochSummary> History => _history;
 
     public IReadOnlyList<RefinementRecord> Refinements => _refinements;
+
+    /// <summary>The step that diverged, when the run stopped for it.</summary>
+    public DivergedStep? Divergence { get; private set; }
 
     /// <summary>Training time, including that of the run a checkpoint resumed.</summary>
     public TimeSpan Elapsed => _elapsedBefore + _stopwatch.Elapsed;
@@ -76,7 +83,7 @@ internal sealed class TrainingRun : IDisposable
             }
 
             stopReason = TrainPhase(stage, stages[stage], stage == firstStage ? resume : null, cancellationToken);
-            if (stopReason == TrainingStopReason.Cancelled)
+            if (stopReason is TrainingStopReason.Cancelled or TrainingStopReason.Diverged)
             {
                 break;
             }
@@ -139,9 +146,28 @@ internal sealed class TrainingRun : IDisposable
             while (epochs < maxEpochs)
             {
                 epochs++;
-                if (!TrainEpoch(cancellationToken, out var train))
+                using var snapshot = new EpochSnapshot(_network, _optimizer!, _scoreAverage);
+                var end = TrainEpoch(cancellationToken, out var train, out var diverged);
+                if (end == EpochEnd.Cancelled)
                 {
                     return TrainingStopReason.Cancelled;
+                }
+
+                if (end == EpochEnd.Diverged)
+                {
+                    snapshot.Restore(_optimizer!, _scoreAverage);
+                    if (_retriesLeft == 0)
+                    {
+                        Divergence = diverged;
+                        return TrainingStopReason.Diverged;
+                    }
+
+                    _retriesLeft--;
+                    _learningRate *= _options.DivergenceLearningRateFactor;
+                    _optimizer!.LearningRate = _learningRate;
+                    TrainingLog.RetryingDivergedEpoch(_logger, diverged!.Epoch, diverged.Step, diverged.Loss, _learningRate, _retriesLeft);
+                    epochs--;
+                    continue;
                 }
 
                 var summary = Summarise(train, Evaluate(_data.Test));
@@ -185,12 +211,13 @@ internal sealed class TrainingRun : IDisposable
     private void RebuildOptimizer()
     {
         _optimizer?.Dispose();
-        _optimizer = new FlatAdam(_phase == TrainingPhase.Joint ? _network.JointParameters() : _network.Parameters(), _options.LearningRate);
+        _optimizer = new FlatAdam(_phase == TrainingPhase.Joint ? _network.JointParameters() : _network.Parameters(), _learningRate);
     }
 
-    /// <returns><see langword="false"/> when cancelled before the epoch finished.</returns>
-    private bool TrainEpoch(CancellationToken cancellationToken, out LossTotals totals)
+    /// <returns>Whether the epoch finished, was cancelled, or stopped at a step whose loss or gradient was not finite (<paramref name="diverged"/>; that step is not applied).</returns>
+    private EpochEnd TrainEpoch(CancellationToken cancellationToken, out LossTotals totals, out DivergedStep? diverged)
     {
+        diverged = null;
         var optimizer = _optimizer!;
         _network.SetTraining(true);
         using var losses = new LossAccumulator(_data.Frames.dtype, _data.Frames.device);
@@ -202,20 +229,26 @@ internal sealed class TrainingRun : IDisposable
             if (cancellationToken.IsCancellationRequested)
             {
                 totals = default;
-                return false;
+                return EpochEnd.Cancelled;
             }
 
             using var scope = NewDisposeScope();
             var terms = ComputeTerms(shuffled.narrow(0, start, Math.Min(_options.BatchSize, count - start)));
             optimizer.ZeroGrad();
             terms.Loss.backward();
-            optimizer.Step();
+            if (!optimizer.TryStep(terms.Loss))
+            {
+                totals = default;
+                diverged = DivergedStep.Of(_history.Count + 1, (int)(start / _options.BatchSize) + 1, terms, _phase == TrainingPhase.Joint, optimizer.LearningRate);
+                return EpochEnd.Diverged;
+            }
+
             _scoreAverage?.Update();
             losses.Add(terms);
         }
 
         totals = losses.Totals();
-        return true;
+        return EpochEnd.Finished;
     }
 
     private LossTotals Evaluate(Tensor pairs)
@@ -272,6 +305,14 @@ internal sealed class TrainingRun : IDisposable
             Elapsed = Elapsed,
         };
     }
+}
+
+/// <summary>How an epoch of training ended.</summary>
+internal enum EpochEnd
+{
+    Finished,
+    Cancelled,
+    Diverged,
 }
 
 /// <summary>One phase of a schedule: its objective, patience and refinement rounds.</summary>
