@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using DSpib.Analysis;
 using DSpib.Internal;
@@ -24,6 +25,9 @@ public sealed class DiffusionPrior
 
     private readonly IDiffusionPriorOwner _owner;
 
+    // Temperatures already warned about, so that a loop over one temperature logs once.
+    private readonly ConcurrentDictionary<double, bool> _extrapolationsLogged = new();
+
     internal DiffusionPrior(DiffusionPriorOptions options, int latentDimension, IDiffusionPriorOwner owner)
     {
         Options = options;
@@ -36,6 +40,17 @@ public sealed class DiffusionPrior
 
     /// <summary>Dimension of the latent space it lives in.</summary>
     public int LatentDimension { get; }
+
+    /// <summary>
+    /// How far the prior may extrapolate: temperatures up to this factor above the highest training temperature, or
+    /// below the lowest, are generated with a warning; farther ones are refused. On LJ7 trained at k_B T = 0.2 and 0.5,
+    /// the free-energy error at 1.2 times the highest is that of the unseen temperatures inside the range and at 1.4
+    /// times about twice it (docs/results.md); far beyond, samples diverge.
+    /// </summary>
+    public const double ExtrapolationLimit = 2.0;
+
+    /// <summary>The temperatures the prior was trained at, lowest first (empty before training, or from a file that predates them).</summary>
+    public IReadOnlyList<double> TrainingTemperatures => _owner.TrainingTemperatures;
 
     /// <summary>T_ref of the temperature law: the SDE's own, or the lowest training temperature (throws before training).</summary>
     public double ReferenceTemperature => _owner.TrainedDiffusion.ReferenceTemperature;
@@ -56,17 +71,21 @@ public sealed class DiffusionPrior
     /// <param name="cancellationToken">Checked between batches.</param>
     /// <returns>Count x <see cref="LatentDimension"/> latent samples.</returns>
     /// <exception cref="OperationCanceledException">The token was cancelled; nothing is returned.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="temperature"/> is beyond <see cref="ExtrapolationLimit"/> of the training temperatures.</exception>
+    /// <exception cref="InvalidOperationException">A generated value is NaN or infinite (the model is not usable at this temperature); nothing is returned.</exception>
     public double[,] Sample(int count, double temperature, SamplerOptions? sampler = null, int seed = 42, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         Require.AtLeast(count, 1, nameof(count), "ask for at least one sample");
         sampler ??= SamplerOptions.DefaultFor(Options.Sde);
         sampler.Validate();
         Require.That(sampler is not AncestralSampler || Options.Sde.IsDiscrete, nameof(sampler), sampler, "needs the discrete form of the SDE", "use SamplerOptions.ReverseSde() or ProbabilityFlow() with a continuous SDE");
+        CheckTemperature(temperature);
         using var call = NativeLifetime.Enter(_owner);
         var network = _owner.TrainedDiffusion;
         network.Lambda(temperature);
         var result = new double[count, LatentDimension];
         Generation.Sample(network, ArrayViews.AsSpan(result), LatentDimension, temperature, seed, sampler, _owner.Backend.ScalarType, _owner.Backend.Device, progress, cancellationToken);
+        EnsureFinite(ArrayViews.AsReadOnlySpan(result), LatentDimension, "generated sample", temperature);
         return result;
     }
 
@@ -79,13 +98,18 @@ public sealed class DiffusionPrior
     /// <param name="temperature">k_B T (positive).</param>
     /// <param name="steps">RK4 steps (at least 1).</param>
     /// <returns>log p at each point, in nats.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="temperature"/> is beyond <see cref="ExtrapolationLimit"/> of the training temperatures.</exception>
+    /// <exception cref="InvalidOperationException">A log-density is NaN or infinite; nothing is returned.</exception>
     public double[] LogDensity(double[,] latent, double temperature, int steps = 100)
     {
         EnsureLatentWidth(latent, nameof(latent));
         Require.AtLeast(steps, 1, nameof(steps), "use at least one RK4 step");
+        CheckTemperature(temperature);
         using var call = NativeLifetime.Enter(_owner);
         var network = _owner.TrainedDiffusion;
-        return FreeEnergyEvaluation.LogDensity(network, network.Sde, latent, temperature, network.Lambda(temperature), steps, _owner.Backend.ScalarType, _owner.Backend.Device);
+        var logDensity = FreeEnergyEvaluation.LogDensity(network, network.Sde, latent, temperature, network.Lambda(temperature), steps, _owner.Backend.ScalarType, _owner.Backend.Device);
+        EnsureFinite(logDensity, 1, "log-density", temperature);
+        return logDensity;
     }
 
     /// <summary>
@@ -102,6 +126,7 @@ public sealed class DiffusionPrior
         Require.AtLeast(steps, 1, nameof(steps), "use at least one RK4 step");
         var xGrid = GridOrDefault(x, 0, nameof(x));
         var yGrid = GridOrDefault(y, 1, nameof(y));
+        CheckTemperature(temperature);
         using var call = NativeLifetime.Enter(_owner);
         var network = _owner.TrainedDiffusion;
         return FreeEnergyEvaluation.Surface(network, network.Sde, xGrid, yGrid, temperature, network.Lambda(temperature), steps, _owner.Backend.ScalarType, _owner.Backend.Device);
@@ -126,6 +151,7 @@ public sealed class DiffusionPrior
         var across = marginalGrid is not null || LatentDimension == 1
             ? GridOrDefault(marginalGrid ?? along, dimension, nameof(marginalGrid))
             : Enumerable.Range(0, LatentDimension).Where(d => d != dimension).Select(d => GridOrDefault(null, d, nameof(marginalGrid))).MaxBy(g => g[^1] - g[0])!;
+        CheckTemperature(temperature);
         using var call = NativeLifetime.Enter(_owner);
         var network = _owner.TrainedDiffusion;
         var (profile, edgeRatio) = FreeEnergyEvaluation.Profile(network, network.Sde, LatentDimension, dimension, along, across, temperature, network.Lambda(temperature), steps, _owner.Backend.ScalarType, _owner.Backend.Device);
@@ -135,6 +161,53 @@ public sealed class DiffusionPrior
         }
 
         return profile;
+    }
+
+    /// <summary>
+    /// Refuses a temperature that is not positive, or beyond <see cref="ExtrapolationLimit"/> of the training range;
+    /// warns once per temperature outside the training range.
+    /// </summary>
+    private void CheckTemperature(double temperature)
+    {
+        Require.Positive(temperature, nameof(temperature), "give k_B T in the units of the training temperatures");
+        var trained = _owner.TrainingTemperatures;
+        if (trained.Count == 0)
+        {
+            return;
+        }
+
+        var (lowest, highest) = (trained.Min(), trained.Max());
+        if (temperature > highest * ExtrapolationLimit || temperature < lowest / ExtrapolationLimit)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(temperature),
+                temperature,
+                string.Create(CultureInfo.InvariantCulture, $"k_B T = {temperature:G4} is too far from the training temperatures ({lowest:G4} to {highest:G4}): the prior generates from {lowest / ExtrapolationLimit:G4} to {highest * ExtrapolationLimit:G4} (a factor {ExtrapolationLimit} beyond the range) and is accurate inside the range. Train with data at or nearer to this temperature."));
+        }
+
+        if ((temperature < lowest || temperature > highest) && _extrapolationsLogged.TryAdd(temperature, true))
+        {
+            DiffusionLog.Extrapolating(_owner.Logger, temperature, lowest, highest);
+        }
+    }
+
+    /// <summary>Throws, and logs, when a result the prior computed is NaN or infinite: never returned silently.</summary>
+    private void EnsureFinite(ReadOnlySpan<double> values, int width, string what, double temperature)
+    {
+        var bad = 0;
+        foreach (var value in values)
+        {
+            bad += double.IsFinite(value) ? 0 : 1;
+        }
+
+        if (bad == 0)
+        {
+            return;
+        }
+
+        var description = string.Create(CultureInfo.InvariantCulture, $"{bad} of the {values.Length / width} {what} values at k_B T = {temperature:G4} are NaN or infinite, so none is returned: the diffusion prior is not usable here. Check that the model trained to a finite loss (DSpibModel.Training), and generate nearer to the training temperatures ({string.Join(", ", _owner.TrainingTemperatures.Select(t => t.ToString("G4", CultureInfo.InvariantCulture)))}).");
+        DiffusionLog.NonFinite(_owner.Logger, description);
+        throw new InvalidOperationException(description);
     }
 
     /// <summary>The given grid checked, or the default one along <paramref name="dimension"/>.</summary>
