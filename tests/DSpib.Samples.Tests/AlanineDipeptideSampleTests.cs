@@ -42,14 +42,15 @@ public sealed class AlanineDipeptideSampleTests(AlanineDipeptideSampleTests.Smal
     [Fact]
     public void Mbar_AtTheTrainingTemperatures_ReproducesTheirMd()
     {
-        // MBAR's estimate at a sampled temperature is almost that temperature's own average. 0.015 is about one
-        // standard error of a C7ax population of 0.04-0.07 from 17-90 visits; reweighting with the wrong temperatures
-        // (or none) puts both at the pooled 0.052, 0.02 from 725 K's 0.072.
+        // MBAR's estimate at a sampled temperature is almost that temperature's own average: the other temperature's
+        // frames add little weight there (measured: 0.003 at 500 K, 0.007 at 725 K). No reweighting puts both at the
+        // pooled 0.052, 0.020 from 725 K's 0.072; the two temperatures swapped put 725 K 0.015 off. 0.01 tells these apart.
         foreach (var key in new[] { "500", "725" })
         {
             var result = Summary.Temperatures[key];
             result.Position.Should().Be("trained");
-            result.Estimates[AlanineRun.MbarMethod].C7axError.Should().BeLessThan(0.015, $"MBAR at {key} K");
+            result.Estimates[AlanineRun.MbarMethod].C7axError.Should().BeLessThan(0.01, $"MBAR at {key} K");
+            result.Estimates[AlanineRun.MbarMethod].BasinError.Should().BeLessThan(0.01, $"MBAR at {key} K");
         }
     }
 
