@@ -82,7 +82,7 @@ internal static class AlanineRun
             logMixture[n] = LogSumExp(training.Select(r => Math.Log(r.Frames) + LogDensityAt(r.Temperature)[n]).ToArray());
         }
 
-        var reweightSeconds = reweightClock.Elapsed.TotalSeconds;
+        reweightClock.Stop();
 
         var latentRange = HistogramRange.Covering(runs.Values.Select(r => model.Encode(r.Descriptors)), margin: 0.05);
         var grid = Enumerable.Range(0, options.ProfilePoints).Select(i => latentRange.XMin + ((latentRange.XMax - latentRange.XMin) * i / (options.ProfilePoints - 1))).ToArray();
@@ -130,7 +130,7 @@ internal static class AlanineRun
                 training.Select(r => r.Frames).ToArray(),
                 mbar.Iterations,
                 mbarSeconds,
-                reweightSeconds + reweightClock.Elapsed.TotalSeconds,
+                reweightClock.Elapsed.TotalSeconds,
                 generationClock.Elapsed.TotalSeconds),
             total.Elapsed.TotalSeconds);
         AlaninePlots.Write(options.Output, summary);
