@@ -119,6 +119,19 @@ public sealed class DSpibModel : IDisposable, IDiffusionPriorOwner, IVampPriorOw
     public double[,] Encode(double[,] frames) =>
         RunBatched(frames, nameof(frames), LatentDimension, (network, x) => network.Encoder.EncodeMean(x));
 
+    /// <summary>
+    /// The learned collective variable z = mu(X) with its Jacobian with respect to the raw descriptors, for biasing a
+    /// simulation: a thread-safe float64 snapshot of the trained encoder's mean and standardiser (see
+    /// <see cref="DSpib.CollectiveVariable"/>). Retraining the model does not change a snapshot already taken.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model is not trained.</exception>
+    public CollectiveVariable CollectiveVariable()
+    {
+        using var call = NativeLifetime.Enter(this);
+        var network = TrainedNetwork;
+        return new CollectiveVariable(network.Encoder.MeanLayers(), network.Standardizer, network.Encoder.Options.Activation);
+    }
+
     /// <summary>Encodes every frame of every trajectory to its latent mean, one matrix per trajectory in the set's order.</summary>
     /// <param name="data">Trajectories with <see cref="InputDimension"/> raw descriptors.</param>
     /// <returns>For each trajectory, frames x <see cref="LatentDimension"/> latent means.</returns>

@@ -30,6 +30,7 @@ List<Measurement>? results = figure switch
     "diffusion-step" => DiffusionStepBenchmark.Run().ToList(),
     "dspib-epoch" => [DSpibEpochBenchmark.Run()],
     "generation" => GenerationBenchmark.Run().ToList(),
+    "collective-variable" => CollectiveVariableBenchmark.Run().ToList(),
     "matmul" => MatrixMultiplyCeiling.Run().ToList(),
     "fuzz" => FuzzBenchmark.Run(Option("--scale") is { } scale ? double.Parse(scale, CultureInfo.InvariantCulture) : 1, args.Contains("--reseal-manifest"), Option("--only")).ToList(),
     _ => null,
@@ -38,7 +39,7 @@ List<Measurement>? results = figure switch
 if (results is null)
 {
     Console.WriteLine("usage: dotnet run -c Release --project tests/DSpib.Benchmarks -- <figure> [--threads N] [--return-freed-memory]");
-    Console.WriteLine("figures: spib-epoch, spib-step, memory, simulation, diffusion-step, dspib-epoch, generation, matmul, fuzz");
+    Console.WriteLine("figures: spib-epoch, spib-step, memory, simulation, diffusion-step, dspib-epoch, generation, collective-variable, matmul, fuzz");
     Console.WriteLine("fuzz options: --scale X (multiplies 100,000 cases per reader, 10,000 per model file and checkpoint), --only TARGET (.npy, .npz, CSV, COLVAR, 'model file', checkpoint), --reseal-manifest");
     Console.WriteLine("gc-stress [--rounds N]: every native-lifetime workload N times under collection pressure (default 30)");
     return 1;

@@ -1,5 +1,3 @@
-using DSpib.Systems.Potentials;
-
 namespace DSpib.Systems.Dynamics;
 
 /// <summary>
@@ -10,7 +8,7 @@ namespace DSpib.Systems.Dynamics;
 /// <param name="options">The settings.</param>
 public sealed class BaoabLangevin(LangevinOptions options) : LangevinIntegrator(options)
 {
-    private protected override double SimulateWalker(IPotential potential, double[] start, GaussianStream noise, double[,] frames, Action frameDone)
+    private protected override double SimulateWalker(Forces potential, double[] start, GaussianStream noise, double[,] frames, Action frameDone)
     {
         var dimension = potential.Dimension;
         var mass = Options.Mass;

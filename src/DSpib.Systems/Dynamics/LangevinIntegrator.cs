@@ -25,7 +25,25 @@ public abstract class LangevinIntegrator
     /// <param name="starts">One start for all walkers, or one per walker (each with <see cref="IPotential.Dimension"/> coordinates).</param>
     /// <param name="progress">Receives the fraction of frames done (optional).</param>
     /// <param name="cancellationToken">Checked between frames.</param>
-    public SimulationResult Run(IPotential potential, IReadOnlyList<double[]> starts, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+    public SimulationResult Run(IPotential potential, IReadOnlyList<double[]> starts, IProgress<double>? progress = null, CancellationToken cancellationToken = default) =>
+        Simulate(potential, null, starts, progress, cancellationToken);
+
+    /// <summary>
+    /// Simulates every walker under the potential plus an external <paramref name="bias"/>, and records with each frame
+    /// its log unbiasing weight (<see cref="SimulationResult.LogWeights"/>).
+    /// </summary>
+    /// <param name="potential">The potential energy surface.</param>
+    /// <param name="bias">The bias added to the potential's energy and forces.</param>
+    /// <param name="starts">One start for all walkers, or one per walker (each with <see cref="IPotential.Dimension"/> coordinates).</param>
+    /// <param name="progress">Receives the fraction of frames done (optional).</param>
+    /// <param name="cancellationToken">Checked between frames.</param>
+    public SimulationResult Run(IPotential potential, IBias bias, IReadOnlyList<double[]> starts, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(bias);
+        return Simulate(potential, bias, starts, progress, cancellationToken);
+    }
+
+    private SimulationResult Simulate(IPotential potential, IBias? bias, IReadOnlyList<double[]> starts, IProgress<double>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(potential);
         ArgumentNullException.ThrowIfNull(starts);
@@ -45,6 +63,7 @@ public abstract class LangevinIntegrator
         var stopwatch = Stopwatch.StartNew();
         var trajectories = new double[Options.Walkers][,];
         var kinetic = new double[Options.Walkers];
+        var logWeights = bias is null ? null : new double[Options.Walkers][];
         long framesDone = 0;
         var totalFrames = (long)Options.Walkers * Options.FramesPerWalker;
         var reportEvery = Math.Max(1, totalFrames / 100);
@@ -56,8 +75,24 @@ public abstract class LangevinIntegrator
             {
                 var frames = new double[Options.FramesPerWalker, potential.Dimension];
                 var start = starts[starts.Count == 1 ? 0 : walker];
-                kinetic[walker] = SimulateWalker(potential, start, new GaussianStream(Options.Seed, walker), frames, () =>
+                var weights = logWeights is null ? null : logWeights[walker] = new double[Options.FramesPerWalker];
+                var forces = new Forces(potential, bias, walker);
+                var recorded = 0;
+                kinetic[walker] = SimulateWalker(forces, start, new GaussianStream(Options.Seed, walker), frames, () =>
                 {
+                    if (weights is not null)
+                    {
+                        var row = recorded;
+                        Span<double> x = stackalloc double[potential.Dimension];
+                        for (var d = 0; d < x.Length; d++)
+                        {
+                            x[d] = frames[row, d];
+                        }
+
+                        weights[row] = bias!.LogWeight(walker, x);
+                    }
+
+                    recorded++;
                     cancellationToken.ThrowIfCancellationRequested();
                     var done = Interlocked.Increment(ref framesDone);
                     if (done % reportEvery == 0)
@@ -69,7 +104,7 @@ public abstract class LangevinIntegrator
             });
 
         var steps = (long)Options.Walkers * (Options.EquilibrationSteps + ((long)Options.FramesPerWalker * Options.StepsPerFrame));
-        return new SimulationResult(trajectories, kinetic.Average(), steps, stopwatch.Elapsed);
+        return new SimulationResult(trajectories, kinetic.Average(), steps, stopwatch.Elapsed, logWeights);
     }
 
     /// <summary>
@@ -77,5 +112,17 @@ public abstract class LangevinIntegrator
     /// <see cref="LangevinOptions.StepsPerFrame"/> steps and a record, calling <paramref name="frameDone"/> after each.
     /// </summary>
     /// <returns>The walker's mean of m v_d^2 over recorded frames (NaN without velocities).</returns>
-    private protected abstract double SimulateWalker(IPotential potential, double[] start, GaussianStream noise, double[,] frames, Action frameDone);
+    private protected abstract double SimulateWalker(Forces forces, double[] start, GaussianStream noise, double[,] frames, Action frameDone);
+
+    /// <summary>The potential's gradient plus the bias's, for one walker.</summary>
+    private protected sealed class Forces(IPotential potential, IBias? bias, int walker)
+    {
+        public int Dimension => potential.Dimension;
+
+        public double EnergyAndGradient(ReadOnlySpan<double> position, Span<double> gradient)
+        {
+            var energy = potential.EnergyAndGradient(position, gradient);
+            return bias is null ? energy : energy + bias.AddEnergyAndGradient(walker, position, gradient);
+        }
+    }
 }

@@ -1,5 +1,3 @@
-using DSpib.Systems.Potentials;
-
 namespace DSpib.Systems.Dynamics;
 
 /// <summary>
@@ -9,7 +7,7 @@ namespace DSpib.Systems.Dynamics;
 /// <param name="options">The settings (mass is not used).</param>
 public sealed class OverdampedLangevin(LangevinOptions options) : LangevinIntegrator(options)
 {
-    private protected override double SimulateWalker(IPotential potential, double[] start, GaussianStream noise, double[,] frames, Action frameDone)
+    private protected override double SimulateWalker(Forces potential, double[] start, GaussianStream noise, double[,] frames, Action frameDone)
     {
         var dimension = potential.Dimension;
         Span<double> x = stackalloc double[dimension];

@@ -141,6 +141,78 @@ public sealed class LennardJones7 : IPotential
         }
     }
 
+    /// <summary>
+    /// The coordination numbers (as <see cref="CoordinationNumbers"/>) and their Jacobian dc_i / dx_d with respect to the
+    /// 14 coordinates, for carrying a force on the descriptors back to the particles. The descriptors of
+    /// <see cref="Datasets.Lj7Dataset"/> sort the coordination numbers; the Jacobian of the sorted ones is these rows
+    /// in the same order (sorting is a permutation, piecewise constant).
+    /// </summary>
+    /// <param name="position">14 coordinates.</param>
+    /// <param name="coordination">Receives 7 values.</param>
+    /// <param name="jacobian">Receives 7 x 14 derivatives, row-major (row i is the gradient of c_i).</param>
+    public static void CoordinationNumbersAndJacobian(ReadOnlySpan<double> position, Span<double> coordination, Span<double> jacobian)
+    {
+        const double SwitchingDistance = 1.5;
+        const double InverseR02 = 1 / (SwitchingDistance * SwitchingDistance);
+        if (position.Length != 2 * Particles || coordination.Length < Particles || jacobian.Length < Particles * 2 * Particles)
+        {
+            throw new ArgumentException($"Give 14 coordinates, room for 7 coordination numbers and 7 x 14 derivatives; got {position.Length}, {coordination.Length}, {jacobian.Length}.", nameof(position));
+        }
+
+        coordination[..Particles].Clear();
+        jacobian[..(Particles * 2 * Particles)].Clear();
+        for (var i = 0; i < Particles; i++)
+        {
+            for (var j = i + 1; j < Particles; j++)
+            {
+                var dx = position[2 * i] - position[2 * j];
+                var dy = position[(2 * i) + 1] - position[(2 * j) + 1];
+                var u = ((dx * dx) + (dy * dy)) * InverseR02;
+                var u2 = u * u;
+                var u4 = u2 * u2;
+                var value = 1 / (1 + u4);
+                coordination[i] += value;
+                coordination[j] += value;
+
+                // d/du (1 + u^4)^-1 = -4 u^3 / (1 + u^4)^2, and du/d(dx) = 2 dx / r0^2.
+                var slope = -4 * u2 * u * value * value * 2 * InverseR02;
+                var gx = slope * dx;
+                var gy = slope * dy;
+                foreach (var row in (ReadOnlySpan<int>)[i, j])
+                {
+                    var offset = row * 2 * Particles;
+                    jacobian[offset + (2 * i)] += gx;
+                    jacobian[offset + (2 * i) + 1] += gy;
+                    jacobian[offset + (2 * j)] -= gx;
+                    jacobian[offset + (2 * j) + 1] -= gy;
+                }
+            }
+        }
+    }
+
+    /// <summary>The moments of <see cref="CoordinationMoments"/> and their gradients with respect to the 7 coordination numbers.</summary>
+    /// <param name="coordination">7 coordination numbers.</param>
+    /// <param name="mu2Gradient">Receives d mu2 / d c_i = 2/7 (c_i - mean c).</param>
+    /// <param name="mu3Gradient">Receives d mu3 / d c_i = 3/7 ((c_i - mean c)^2 - mu2).</param>
+    public static (double Mu2, double Mu3) CoordinationMomentsAndGradient(ReadOnlySpan<double> coordination, Span<double> mu2Gradient, Span<double> mu3Gradient)
+    {
+        var (mu2, mu3) = CoordinationMoments(coordination);
+        var mean = 0.0;
+        for (var i = 0; i < Particles; i++)
+        {
+            mean += coordination[i] / Particles;
+        }
+
+        for (var i = 0; i < Particles; i++)
+        {
+            var delta = coordination[i] - mean;
+            mu2Gradient[i] = 2.0 / Particles * delta;
+            mu3Gradient[i] = 3.0 / Particles * ((delta * delta) - mu2);
+        }
+
+        return (mu2, mu3);
+    }
+
     /// <summary>The second and third central moments of the coordination numbers, mu_k = 1/7 sum_i (c_i - mean c)^k.</summary>
     /// <param name="coordination">7 coordination numbers.</param>
     public static (double Mu2, double Mu3) CoordinationMoments(ReadOnlySpan<double> coordination)

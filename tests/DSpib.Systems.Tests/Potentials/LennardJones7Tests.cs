@@ -110,3 +110,58 @@ public class LennardJones7Tests
         largest.Should().BeLessThan(2.5, "the wall (k = 100) keeps every particle within about its radius of 2 from the centre of mass");
     }
 }
+
+/// <summary>The analytic gradients of the LJ7 descriptors against central finite differences.</summary>
+public class LennardJones7DescriptorGradientTests
+{
+    [Fact]
+    public void CoordinationJacobian_AndMomentGradients_MatchCentralDifferences()
+    {
+        var potential = new LennardJones7();
+        var position = potential.MinimumEnergyHexagon();
+        var random = new Random(3);
+        for (var d = 0; d < position.Length; d++)
+        {
+            position[d] += 0.2 * (random.NextDouble() - 0.5);
+        }
+
+        var coordination = new double[7];
+        var jacobian = new double[7 * 14];
+        LennardJones7.CoordinationNumbersAndJacobian(position, coordination, jacobian);
+        var reference = new double[7];
+        LennardJones7.CoordinationNumbers(position, reference);
+        coordination.Should().Equal(reference, (a, b) => Math.Abs(a - b) < 1e-13);
+
+        // Smooth functions in float64: h = 1e-6 gives truncation ~1e-12 and roundoff ~1e-10 on values of O(1).
+        const double H = 1e-6;
+        var up = new double[7];
+        var down = new double[7];
+        for (var d = 0; d < 14; d++)
+        {
+            var shifted = (double[])position.Clone();
+            shifted[d] += H;
+            LennardJones7.CoordinationNumbers(shifted, up);
+            shifted[d] -= 2 * H;
+            LennardJones7.CoordinationNumbers(shifted, down);
+            for (var i = 0; i < 7; i++)
+            {
+                jacobian[(i * 14) + d].Should().BeApproximately((up[i] - down[i]) / (2 * H), 1e-7);
+            }
+        }
+
+        var mu2Gradient = new double[7];
+        var mu3Gradient = new double[7];
+        var (mu2, mu3) = LennardJones7.CoordinationMomentsAndGradient(coordination, mu2Gradient, mu3Gradient);
+        (mu2, mu3).Should().Be(LennardJones7.CoordinationMoments(coordination));
+        for (var i = 0; i < 7; i++)
+        {
+            var shifted = (double[])coordination.Clone();
+            shifted[i] += H;
+            var (mu2Up, mu3Up) = LennardJones7.CoordinationMoments(shifted);
+            shifted[i] -= 2 * H;
+            var (mu2Down, mu3Down) = LennardJones7.CoordinationMoments(shifted);
+            mu2Gradient[i].Should().BeApproximately((mu2Up - mu2Down) / (2 * H), 1e-7);
+            mu3Gradient[i].Should().BeApproximately((mu3Up - mu3Down) / (2 * H), 1e-7);
+        }
+    }
+}

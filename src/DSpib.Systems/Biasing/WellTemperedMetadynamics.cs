@@ -1,0 +1,184 @@
+using DSpib.Systems.Dynamics;
+
+namespace DSpib.Systems.Biasing;
+
+/// <summary>
+/// Well-tempered metadynamics (Barducci, Bussi and Parrinello, 2008) along a one-dimensional collective variable s(x):
+/// every <see cref="MetadynamicsOptions.Stride"/> force evaluations a walker deposits a Gaussian hill of height
+/// w_0 exp(-V(s) / (k_B Delta T)) and width sigma at its current s, with Delta T = (gamma - 1) T. The bias V(s) and
+/// dV/ds are kept on a grid and interpolated linearly; the force on the coordinates is -dV/ds ds/dx. Outside the grid
+/// the bias keeps its value at the nearest end and exerts no force (choose a grid that covers the reachable range).
+/// </summary>
+/// <remarks>
+/// Frames are unbiased with the c(t) reweighting of Tiwary and Parrinello (J. Phys. Chem. B 119, 736, 2015): a frame
+/// recorded at time t with value s has log weight (V(s, t) - c(t)) / k_B T, where
+/// c(t) = k_B T ln [ integral exp(gamma V / ((gamma - 1) k_B T)) ds / integral exp(V / ((gamma - 1) k_B T)) ds ]
+/// (<see cref="IBias.LogWeight"/>, recorded by the integrators in <see cref="SimulationResult.LogWeights"/>).
+/// Several walkers may share one instance (multiple-walker metadynamics): deposition and evaluation are serialised by a lock.
+/// </remarks>
+public sealed class WellTemperedMetadynamics : IBias
+{
+    private readonly ICollectiveVariable _cv;
+    private readonly double[] _bias;
+    private readonly double[] _slope;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<int, long> _evaluations = [];
+    private readonly double _spacing;
+    private double _offset;
+
+    /// <summary>Creates the bias (zero until the first hill).</summary>
+    /// <param name="cv">A one-dimensional collective variable of the system's coordinates.</param>
+    /// <param name="options">The settings.</param>
+    public WellTemperedMetadynamics(ICollectiveVariable cv, MetadynamicsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(cv);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (cv.Dimension != 1)
+        {
+            throw new ArgumentException($"This metadynamics biases one collective variable; this one has {cv.Dimension} values.", nameof(cv));
+        }
+
+        _cv = cv;
+        Options = options;
+        _bias = new double[options.GridBins + 1];
+        _slope = new double[options.GridBins + 1];
+        _spacing = (options.GridMaximum - options.GridMinimum) / options.GridBins;
+    }
+
+    /// <summary>The settings.</summary>
+    public MetadynamicsOptions Options { get; }
+
+    /// <summary>Hills deposited so far, by all walkers.</summary>
+    public int Hills { get; private set; }
+
+    /// <summary>The current c(t) of the reweighting (0 before the first hill).</summary>
+    public double Offset
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _offset;
+            }
+        }
+    }
+
+    /// <summary>The grid points s_j, from <see cref="MetadynamicsOptions.GridMinimum"/> to <see cref="MetadynamicsOptions.GridMaximum"/>.</summary>
+    public double[] Grid() => Enumerable.Range(0, _bias.Length).Select(j => Options.GridMinimum + (j * _spacing)).ToArray();
+
+    /// <summary>The bias V(s_j) on the grid.</summary>
+    public double[] Bias()
+    {
+        lock (_lock)
+        {
+            return (double[])_bias.Clone();
+        }
+    }
+
+    /// <summary>
+    /// The well-tempered estimate of the free energy along s from the bias alone, F(s) = -gamma / (gamma - 1) V(s),
+    /// shifted to minimum 0 on the grid.
+    /// </summary>
+    public double[] FreeEnergy()
+    {
+        var factor = Options.BiasFactor / (Options.BiasFactor - 1);
+        var free = Bias().Select(v => -factor * v).ToArray();
+        var minimum = free.Min();
+        return free.Select(f => f - minimum).ToArray();
+    }
+
+    /// <summary>The bias V(s) and dV/ds at <paramref name="s"/> (linear interpolation on the grid).</summary>
+    /// <param name="s">A value of the collective variable.</param>
+    public (double Value, double Slope) At(double s)
+    {
+        lock (_lock)
+        {
+            return Interpolate(s);
+        }
+    }
+
+    /// <inheritdoc />
+    public double AddEnergyAndGradient(int walker, ReadOnlySpan<double> position, Span<double> gradient)
+    {
+        var dimension = _cv.InputDimension;
+        Span<double> s = stackalloc double[1];
+        Span<double> jacobian = dimension <= 256 ? stackalloc double[dimension] : new double[dimension];
+        _cv.Evaluate(position, s, jacobian);
+        double value, slope;
+        lock (_lock)
+        {
+            (value, slope) = Interpolate(s[0]);
+            var count = _evaluations.GetValueOrDefault(walker) + 1;
+            _evaluations[walker] = count;
+            if (count % Options.Stride == 0)
+            {
+                Deposit(s[0], value);
+            }
+        }
+
+        for (var i = 0; i < dimension; i++)
+        {
+            gradient[i] += slope * jacobian[i];
+        }
+
+        return value;
+    }
+
+    /// <inheritdoc />
+    public double LogWeight(int walker, ReadOnlySpan<double> position)
+    {
+        Span<double> s = stackalloc double[1];
+        _cv.Evaluate(position, s, []);
+        lock (_lock)
+        {
+            return (Interpolate(s[0]).Value - _offset) / Options.Temperature;
+        }
+    }
+
+    private (double Value, double Slope) Interpolate(double s)
+    {
+        var position = (s - Options.GridMinimum) / _spacing;
+        if (!(position > 0))
+        {
+            return (_bias[0], 0);
+        }
+
+        if (position >= _bias.Length - 1)
+        {
+            return (_bias[^1], 0);
+        }
+
+        var j = (int)position;
+        var t = position - j;
+        return (((1 - t) * _bias[j]) + (t * _bias[j + 1]), ((1 - t) * _slope[j]) + (t * _slope[j + 1]));
+    }
+
+    private void Deposit(double s, double biasHere)
+    {
+        var deltaT = (Options.BiasFactor - 1) * Options.Temperature;
+        var height = Options.Height * Math.Exp(-biasHere / deltaT);
+        var width2 = Options.Width * Options.Width;
+        for (var j = 0; j < _bias.Length; j++)
+        {
+            var d = Options.GridMinimum + (j * _spacing) - s;
+            var g = height * Math.Exp(-0.5 * d * d / width2);
+            _bias[j] += g;
+            _slope[j] -= g * d / width2;
+        }
+
+        Hills++;
+
+        // c(t) by the trapezoid rule, with the exponents shifted by their maxima against overflow.
+        var max = _bias.Max();
+        double upper = 0, lower = 0;
+        for (var j = 0; j < _bias.Length; j++)
+        {
+            var end = j == 0 || j == _bias.Length - 1 ? 0.5 : 1.0;
+            upper += end * Math.Exp(Options.BiasFactor * (_bias[j] - max) / deltaT);
+            lower += end * Math.Exp((_bias[j] - max) / deltaT);
+        }
+
+        _offset = (Options.Temperature * Math.Log(upper / lower)) + max;
+    }
+}
