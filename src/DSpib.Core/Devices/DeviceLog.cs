@@ -16,10 +16,10 @@ internal static class DeviceLog
         LoggerMessage.Define<ProductPrecision>(LogLevel.Information, new EventId(101, nameof(ProductsApplied)), "Float32 products of the whole process are now {Products}.");
 
     private static readonly Action<ILogger, ProductPrecision, ProductPrecision, string, Exception?> ProductsUnavailableMessage =
-        LoggerMessage.Define<ProductPrecision, ProductPrecision, string>(LogLevel.Warning, new EventId(102, nameof(ProductsUnavailable)), "{Requested} float32 products are not available, products stay {Products}: {Reason}.");
+        LoggerMessage.Define<ProductPrecision, ProductPrecision, string>(LogLevel.Warning, new EventId(102, nameof(ProductsUnavailable)), "{Requested} products are not available, float32 products stay {Products}: {Reason}.");
 
     private static readonly Action<ILogger, ProductPrecision, ProductPrecision, string, Exception?> ProductsFailedMessage =
-        LoggerMessage.Define<ProductPrecision, ProductPrecision, string>(LogLevel.Warning, new EventId(103, nameof(ProductsFailed)), "{Requested} float32 products could not be set, products are {Products}: {Reason}.");
+        LoggerMessage.Define<ProductPrecision, ProductPrecision, string>(LogLevel.Warning, new EventId(103, nameof(ProductsFailed)), "{Requested} products could not be set, float32 products are {Products}: {Reason}.");
 
     public static void ChoseBackend(ILogger logger, string backend, string reason) => ChoseBackendMessage(logger, backend, reason, null);
 
