@@ -53,6 +53,9 @@ internal sealed record Lj7Options
     /// </summary>
     public int Threads { get; init; } = 1;
 
+    /// <summary>Float32 product precision of the whole process (exact unless <c>--products fast</c>).</summary>
+    public DSpib.Devices.ProductPrecision Products { get; init; } = DSpib.Devices.ProductPrecision.Exact;
+
     public string Output { get; init; } = Path.Combine("out", "lj7-temperature");
 
     /// <summary>A model saved by an earlier run, evaluated instead of training a new one; empty to train.</summary>
@@ -75,6 +78,7 @@ internal sealed record Lj7Options
           --ode-steps N               RK4 steps of the exact free energy (100)
           --seed N                    seed of simulation, clustering and training (42)
           --threads N                 libtorch threads (1: faster than 2 for these small networks)
+        {{SampleDevice.ProductsUsage}}
           --output DIR                output folder (out/lj7-temperature)
           --model FILE                evaluate this saved model (an earlier run's model.dspib) instead of
                                       training; pass the simulation options and seed of that run
@@ -102,6 +106,7 @@ internal sealed record Lj7Options
             OdeSteps = line.WholeNumber("--ode-steps", defaults.OdeSteps),
             Seed = line.WholeNumber("--seed", defaults.Seed, minimum: 0),
             Threads = line.WholeNumber("--threads", defaults.Threads),
+            Products = SampleDevice.ParseProducts(line, defaults.Products),
             Output = line.Text("--output", defaults.Output),
             Model = line.Text("--model", defaults.Model),
         };

@@ -78,7 +78,9 @@ internal static class Lj7Run
         log.WriteLine($"Clustering {orderParameters.TotalFrames:N0} training frames into {options.Clusters} initial states (k-means on mu2, mu3)...");
         var labels = InitialLabels.KMeans(orderParameters, options.Clusters, options.Seed);
 
-        var model = BuildModel(options);
+        var backend = SampleDevice.Cpu(options.Threads, options.Products, log);
+        var model = BuildModel(options, backend);
+        log.WriteLine(SampleDevice.Describe(backend));
         try
         {
             var trainer = options.Training.ToTrainer(options.Seed, options.Weighting == "likelihood" ? DiffusionWeighting.Likelihood : DiffusionWeighting.Unweighted).Build();
@@ -108,7 +110,9 @@ internal static class Lj7Run
     /// <summary>A model saved by an earlier run; its training is described by what the file keeps (no epochs run here).</summary>
     private static (DSpibModel Model, TrainingSummary Training) LoadModel(Lj7Options options, TextWriter log)
     {
-        var model = DSpibModel.Load(options.Model, DeviceBackend.Cpu(options.Threads));
+        var backend = SampleDevice.Cpu(options.Threads, options.Products, log);
+        var model = DSpibModel.Load(options.Model, backend);
+        log.WriteLine(SampleDevice.Describe(backend));
         log.WriteLine($"Evaluating the saved model {options.Model} ({model.StateCount} states); no training.");
         return (model, new TrainingSummary(model.StateCount, 0, 0, 0, "Loaded", 0, model.Training!.StatePopulations, model.Training!.Refinements));
     }
@@ -117,7 +121,7 @@ internal static class Lj7Run
     /// D-SPIB with the reference shapes (7 sorted coordination numbers -> linear encoder -> 2-D z, decoder 16/16, DDPM
     /// with 100 steps, reference score network), with the temperature law, embedding and weighting of the options.
     /// </summary>
-    internal static DSpibModel BuildModel(Lj7Options options)
+    internal static DSpibModel BuildModel(Lj7Options options, CpuBackend backend)
     {
         var law = options.Law == "sqrt" ? TemperatureLaw.SquareRoot : TemperatureLaw.Linear;
         var embedding = options.Embedding == "smooth" ? TemperatureEmbedding.Smooth() : TemperatureEmbedding.Reference();
@@ -126,7 +130,7 @@ internal static class Lj7Run
             .WithDiffusionPrior(
                 VpSde.Create().Discrete(100, 1e-4, 0.2).WithTemperatureLaw(law).Build(),
                 ScoreNet.Create().Reference().WithTemperatureEmbedding(embedding).Build())
-            .OnDevice(DeviceBackend.Cpu(options.Threads))
+            .OnDevice(backend)
             .WithSeed(options.Seed)
             .Build();
     }

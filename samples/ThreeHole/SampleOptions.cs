@@ -58,6 +58,9 @@ internal sealed record SampleOptions
     /// <summary>libtorch threads; one is faster than two for these small networks on 2 cores (docs/performance.md).</summary>
     public int Threads { get; init; } = 1;
 
+    /// <summary>Float32 product precision of the whole process (exact unless <c>--products fast</c>).</summary>
+    public DSpib.Devices.ProductPrecision Products { get; init; } = DSpib.Devices.ProductPrecision.Exact;
+
     public int VerificationWalkers { get; init; } = 20;
 
     public int VerificationFrames { get; init; } = 10_000;
@@ -82,6 +85,7 @@ internal sealed record SampleOptions
           --samples N                 generated latent samples per model (100000)
           --seed N                    seed of simulation, clustering, training and sampling (42)
           --threads N                 libtorch threads (1: faster than 2 for these small networks)
+        {{SampleDevice.ProductsUsage}}
           --verify-walkers N          walkers of the independent run that gives held-out frames and populations (20)
           --verify-frames N           frames per walker of that run (10000)
           --verify-stride N           steps per frame of that run (100)
@@ -107,6 +111,7 @@ internal sealed record SampleOptions
             GeneratedSamples = line.WholeNumber("--samples", defaults.GeneratedSamples, minimum: 100),
             Seed = line.WholeNumber("--seed", defaults.Seed, minimum: 0),
             Threads = line.WholeNumber("--threads", defaults.Threads),
+            Products = SampleDevice.ParseProducts(line, defaults.Products),
             VerificationWalkers = line.WholeNumber("--verify-walkers", defaults.VerificationWalkers, minimum: 2),
             VerificationFrames = line.WholeNumber("--verify-frames", defaults.VerificationFrames),
             VerificationStride = line.WholeNumber("--verify-stride", defaults.VerificationStride),

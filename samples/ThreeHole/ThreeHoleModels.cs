@@ -21,14 +21,14 @@ internal static class ThreeHoleModels
     /// (x, y) -> linear encoder -> 2-D z, decoder 16/16; the D-SPIB models add the reference diffusion prior (DDPM with 100
     /// steps, beta in [1e-4, 0.2], the reference score network).
     /// </summary>
-    public static DSpibModel Build(string name, SampleOptions options)
+    public static DSpibModel Build(string name, SampleOptions options, CpuBackend backend)
     {
         var builder = DSpibModel.Create()
             .WithInputDimension(2).WithLatentDimension(2).WithLinearEncoder().WithDecoder(16, 16);
         builder = HasDiffusionPrior(name)
             ? builder.WithDiffusionPrior(VpSde.Create().Discrete(100, 1e-4, 0.2).Build(), ScoreNet.Create().Reference().Build())
             : builder.AsSpibBaseline();
-        return builder.OnDevice(DeviceBackend.Cpu(options.Threads)).WithSeed(options.Seed).Build();
+        return builder.OnDevice(backend).WithSeed(options.Seed).Build();
     }
 
     /// <summary>One trainer setting for all models; only the schedule differs (the baseline ignores it: it has no joint phase).</summary>

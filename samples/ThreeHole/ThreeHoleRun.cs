@@ -47,6 +47,8 @@ internal static class ThreeHoleRun
         log.WriteLine($"Clustering {data.TotalFrames:N0} frames into {options.Clusters} initial states (k-means on x, y)...");
         var labels = InitialLabels.KMeans(data, options.Clusters, options.Seed);
 
+        // One backend for every model: the product precision's outcome is reported once.
+        var backend = SampleDevice.Cpu(options.Threads, options.Products, log);
         var results = new List<ModelResult>();
         var rows = new List<FreeEnergyPlot.Row>();
         var gridStates = new Dictionary<string, int[]>(StringComparer.Ordinal);
@@ -54,7 +56,7 @@ internal static class ThreeHoleRun
         {
             cancellationToken.ThrowIfCancellationRequested();
 
-            var (result, row, states) = TrainAndScore(name, options, data, labels, simulation, verification, grid, potential, log, cancellationToken);
+            var (result, row, states) = TrainAndScore(name, options, backend, data, labels, simulation, verification, grid, potential, log, cancellationToken);
             results.Add(result);
             rows.Add(row);
             gridStates[name] = states;
@@ -70,6 +72,7 @@ internal static class ThreeHoleRun
     private static (ModelResult Result, FreeEnergyPlot.Row Row, int[] GridStates) TrainAndScore(
         string name,
         SampleOptions options,
+        DSpib.Devices.CpuBackend backend,
         TrajectorySet data,
         StateLabels labels,
         SimulationResult simulation,
@@ -81,7 +84,12 @@ internal static class ThreeHoleRun
     {
         var stopwatch = Stopwatch.StartNew();
         var description = ThreeHoleModels.Describe(name);
-        using var model = ThreeHoleModels.Build(name, options);
+        using var model = ThreeHoleModels.Build(name, options, backend);
+        if (name == options.Models[0])
+        {
+            log.WriteLine(SampleDevice.Describe(backend));
+        }
+
         log.WriteLine($"Training {description} on {data.TotalFrames:N0} frames (lag {options.Training.Lag}, beta {options.Training.Beta}, batch {options.Training.BatchSize})...");
         var report = ThreeHoleModels.Trainer(name, options).Fit(model, data, labels, new EpochPrinter(log, name, every: 10), cancellationToken);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {report.StateCount} states after {report.History.Count} epochs ({report.StopReason}) in {report.Elapsed.TotalSeconds:F0} s"));

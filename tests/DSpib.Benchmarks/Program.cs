@@ -12,10 +12,20 @@ if (figure == "gc-stress")
 }
 
 int? threads = Option("--threads") is { } count ? int.Parse(count, CultureInfo.InvariantCulture) : null;
+ProductPrecision? products = Option("--precision") switch
+{
+    null => null,
+    "exact" => ProductPrecision.Exact,
+    "fast" => ProductPrecision.FastFloat32,
+    var other => throw new ArgumentException($"--precision is exact or fast, not '{other}'."),
+};
 
-// The process-wide settings an application asks for: the thread count only when the command line gives one, and the
-// native heap's reuse of freed memory unless --return-freed-memory.
-DeviceBackend.Cpu(threads).Activate();
+// The process-wide settings an application asks for: the thread count and the float32 product precision only when the
+// command line gives them, and the native heap's reuse of freed memory unless --return-freed-memory.
+var backend = DeviceBackend.Cpu(threads, products: products, logger: new ConsoleLogger());
+backend.Activate();
+var productsInEffect = backend.ProductsInEffect?.ToString() ?? "process default";
+Console.WriteLine($"float32 products: {productsInEffect}");
 if (!args.Contains("--return-freed-memory"))
 {
     NativeHeap.RetainFreedMemory();
@@ -38,7 +48,7 @@ List<Measurement>? results = figure switch
 
 if (results is null)
 {
-    Console.WriteLine("usage: dotnet run -c Release --project tests/DSpib.Benchmarks -- <figure> [--threads N] [--return-freed-memory]");
+    Console.WriteLine("usage: dotnet run -c Release --project tests/DSpib.Benchmarks -- <figure> [--threads N] [--precision exact|fast] [--return-freed-memory]");
     Console.WriteLine("figures: spib-epoch, spib-step, memory, simulation, diffusion-step, dspib-epoch, generation, collective-variable, matmul, fuzz");
     Console.WriteLine("fuzz options: --scale X (multiplies 100,000 cases per reader, 10,000 per model file and checkpoint), --only TARGET (.npy, .npz, CSV, COLVAR, 'model file', checkpoint), --reseal-manifest");
     Console.WriteLine("gc-stress [--rounds N]: every native-lifetime workload N times under collection pressure (default 30)");
@@ -56,7 +66,7 @@ foreach (var r in results)
 
 Directory.CreateDirectory("benchmark-results");
 var path = Path.Combine("benchmark-results", figure + ".json");
-var json = results.Select(r => new { r.Name, r.Unit, r.Median, r.Lower, r.Upper, r.Min, r.Samples, r.Settings, Machine = Environment.MachineName, Cores = Environment.ProcessorCount, Date = DateTime.UtcNow });
+var json = results.Select(r => new { r.Name, r.Unit, r.Median, r.Lower, r.Upper, r.Min, r.Samples, r.Settings, Products = productsInEffect, Machine = Environment.MachineName, Cores = Environment.ProcessorCount, Date = DateTime.UtcNow });
 File.WriteAllText(path, JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine($"written {path}");
 return 0;

@@ -69,11 +69,21 @@ public abstract class DeviceBackend
     /// The setting is global to the process (a libtorch limitation) and is applied when a model on this backend is built or trained.
     /// </param>
     /// <param name="precision">Tensor precision.</param>
+    /// <param name="products">
+    /// How libtorch computes float32 matrix products, or <see langword="null"/> (the default) to leave the process-wide
+    /// setting alone, which is exact products unless the application changed it. Like the thread count this is global
+    /// to the process (a libtorch setting), applied when a model on this backend is built, loaded or trained, and not
+    /// undone afterwards. <see cref="ProductPrecision.FastFloat32"/> takes effect only where libtorch supports it (CPUs
+    /// with AVX-512); elsewhere products stay exact, <see cref="CpuBackend.ProductsInEffect"/> says so and
+    /// <paramref name="logger"/> is told why, once.
+    /// </param>
+    /// <param name="logger">Receives one message about the product precision when one is requested; <see langword="null"/> for none.</param>
     /// <remarks>
     /// On Linux, an application that trains or samples much should also call <see cref="NativeHeap.RetainFreedMemory"/>
     /// once at start-up (process-wide; see there).
     /// </remarks>
-    public static CpuBackend Cpu(int? threads = null, TensorPrecision precision = TensorPrecision.Float32) => new(threads, precision);
+    public static CpuBackend Cpu(int? threads = null, TensorPrecision precision = TensorPrecision.Float32, ProductPrecision? products = null, ILogger? logger = null) =>
+        new(threads, precision, products, logger);
 
     /// <summary>
     /// A CUDA device. Throws <see cref="DeviceUnavailableException"/> at once when no CUDA runtime or no such device is present.

@@ -1,0 +1,62 @@
+using DSpib.Devices;
+using Microsoft.Extensions.Logging;
+
+namespace DSpib.Samples;
+
+/// <summary>
+/// The CPU backend of a sample from its command line: the thread count and the float32 product precision
+/// (<c>--products exact|fast</c>), both process-wide settings the sample applies because its user asked for them.
+/// </summary>
+public static class SampleDevice
+{
+    /// <summary>The usage line of <c>--products</c>.</summary>
+    public const string ProductsUsage = "  --products exact|fast       float32 matrix products: exact, or fast through oneDNN where the CPU has AVX-512 (exact)";
+
+    /// <summary>The command-line name of a product precision.</summary>
+    /// <param name="products">The precision.</param>
+    public static string Name(ProductPrecision products) => products == ProductPrecision.FastFloat32 ? "fast" : "exact";
+
+    /// <summary>Reads <c>--products</c>.</summary>
+    /// <param name="line">The command line.</param>
+    /// <param name="fallback">The default.</param>
+    public static ProductPrecision ParseProducts(CommandLine line, ProductPrecision fallback)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        return line.Choice("--products", Name(fallback), "exact", "fast") == "fast" ? ProductPrecision.FastFloat32 : ProductPrecision.Exact;
+    }
+
+    /// <summary>
+    /// A CPU backend with the given threads and products whose messages (the product precision's outcome) go to
+    /// <paramref name="log"/>.
+    /// </summary>
+    /// <param name="threads">libtorch threads.</param>
+    /// <param name="products">Float32 product precision.</param>
+    /// <param name="log">Where the backend's messages are written.</param>
+    public static CpuBackend Cpu(int threads, ProductPrecision products, TextWriter log) =>
+        DeviceBackend.Cpu(threads, products: products, logger: new WriterLogger(log));
+
+    /// <summary>The products in effect after the backend was used, as a line of the run's log.</summary>
+    /// <param name="backend">A backend that built, loaded or trained a model.</param>
+    public static string Describe(CpuBackend backend)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        return $"Float32 products: {Name(backend.Products ?? ProductPrecision.Exact)} requested, {Name(backend.ProductsInEffect ?? ProductPrecision.Exact)} in effect.";
+    }
+
+    /// <summary>Writes information and above to a text writer, one line each.</summary>
+    private sealed class WriterLogger(TextWriter writer) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                writer.WriteLine($"  [{logLevel}] {formatter(state, exception)}");
+            }
+        }
+    }
+}
