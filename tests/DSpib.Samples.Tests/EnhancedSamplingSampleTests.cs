@@ -22,7 +22,7 @@ public sealed class EnhancedSamplingSampleTests : IDisposable
         var options = EnhancedOptions.Parse(
         [
             "--seeds", "1", "--walkers", "2", "--initial-steps", "20000", "--round-steps", "40000", "--rounds", "2",
-            "--epochs", "4", "--hill-stride", "100", "--output", _output,
+            "--epochs", "20", "--hill-stride", "100", "--output", _output,
         ]);
 
         var summary = EnhancedRun.Execute(options, TextWriter.Null, CancellationToken.None);
