@@ -17,8 +17,9 @@ namespace DSpib;
 /// generate.
 /// </summary>
 /// <remarks>
-/// A model owns native tensors: dispose it when done. Instances are not thread-safe; use one model per thread or
-/// synchronise calls.
+/// A model owns native tensors: dispose it when done. Training and loading are not to overlap other calls on the same
+/// model; use one model per thread or synchronise them. <see cref="Dispose"/> is safe at any time, also while other
+/// threads use the model, and <see cref="CollectiveVariable()"/> gives a snapshot any thread may use.
 /// </remarks>
 public sealed class DSpibModel : IDisposable, IDiffusionPriorOwner, IVampPriorOwner, ISharedNativeOwner
 {
