@@ -26,18 +26,6 @@ internal sealed class NativeUses(object owner, Action release)
     private bool _closed;
     private bool _released;
 
-    /// <summary>Whether the owner has been disposed (its memory may still be in use by running calls).</summary>
-    public bool IsClosed
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _closed;
-            }
-        }
-    }
-
     /// <summary>Counts one more running call.</summary>
     /// <exception cref="ObjectDisposedException">The owner has been disposed.</exception>
     public void Begin()

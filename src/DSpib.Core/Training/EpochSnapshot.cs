@@ -1,5 +1,4 @@
 using DSpib.Internal;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DSpib.Training;
@@ -11,8 +10,7 @@ namespace DSpib.Training;
 /// <remarks>Taken at every epoch start: a flat copy of a few thousand to a few hundred thousand numbers.</remarks>
 internal sealed class EpochSnapshot : IDisposable
 {
-    private readonly Parameter[] _parameters;
-    private readonly long[] _sizes;
+    private readonly FlatParameters _parameters;
     private readonly Tensor _values;
     private readonly Tensor _firstMoment;
     private readonly Tensor _secondMoment;
@@ -25,9 +23,8 @@ internal sealed class EpochSnapshot : IDisposable
         // Its own scope: the temporaries die here, every epoch, not with the training call.
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        _parameters = network.Parameters().Concat(network.Diffusion?.parameters() ?? []).ToArray();
-        _sizes = _parameters.Select(p => p.numel()).ToArray();
-        _values = NativeLifetime.Own(cat(_parameters.Select(p => p.detach().reshape(-1)).ToArray(), 0));
+        _parameters = new FlatParameters(network.Parameters().Concat(network.Diffusion?.parameters() ?? []));
+        _values = NativeLifetime.Own(_parameters.Values());
         var (first, second, steps) = optimizer.State;
         _firstMoment = NativeLifetime.Own(first.clone());
         _secondMoment = NativeLifetime.Own(second.clone());
@@ -39,14 +36,7 @@ internal sealed class EpochSnapshot : IDisposable
     /// <summary>Puts the network, <paramref name="optimizer"/> and <paramref name="average"/> back as they were.</summary>
     public void Restore(FlatAdam optimizer, ParameterAverage? average)
     {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var pieces = _values.split(_sizes, 0);
-        for (var i = 0; i < _parameters.Length; i++)
-        {
-            _parameters[i].copy_(pieces[i].view_as(_parameters[i]));
-        }
-
+        _parameters.Assign(_values);
         optimizer.Restore(_firstMoment, _secondMoment, _steps);
         if (average is not null && _average is not null)
         {

@@ -12,8 +12,7 @@ namespace DSpib.Training;
 /// </summary>
 internal sealed class ParameterAverage : IDisposable
 {
-    private readonly Parameter[] _parameters;
-    private readonly long[] _sizes;
+    private readonly FlatParameters _parameters;
     private readonly Tensor _average;
     private long _updates;
 
@@ -24,11 +23,9 @@ internal sealed class ParameterAverage : IDisposable
             throw new ArgumentOutOfRangeException(nameof(decay), decay, "The averaging decay must be in (0, 1); 0.999 is usual.");
         }
 
-        _parameters = parameters.ToArray();
-        _sizes = _parameters.Select(p => p.numel()).ToArray();
+        _parameters = new FlatParameters(parameters);
         Decay = decay;
-        using var noGrad = no_grad();
-        _average = Flatten().DetachFromDisposeScope();
+        _average = _parameters.Values().DetachFromDisposeScope();
     }
 
     public double Decay { get; }
@@ -46,20 +43,11 @@ internal sealed class ParameterAverage : IDisposable
         using var noGrad = no_grad();
         var decay = Math.Min(Decay, (1.0 + _updates) / (10.0 + _updates));
         _updates++;
-        _average.lerp_(Flatten(), 1 - decay);
+        _average.lerp_(_parameters.Values(), 1 - decay);
     }
 
     /// <summary>Overwrites the parameters with their average.</summary>
-    public void CopyToParameters()
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var pieces = _average.split(_sizes, 0);
-        for (var i = 0; i < _parameters.Length; i++)
-        {
-            _parameters[i].copy_(pieces[i].view_as(_parameters[i]));
-        }
-    }
+    public void CopyToParameters() => _parameters.Assign(_average);
 
     /// <summary>Restores an average saved from <see cref="Average"/> after <paramref name="updates"/> updates.</summary>
     public void Restore(Tensor average, long updates)
@@ -70,6 +58,4 @@ internal sealed class ParameterAverage : IDisposable
     }
 
     public void Dispose() => _average.Dispose();
-
-    private Tensor Flatten() => cat(_parameters.Select(p => p.detach().reshape(-1)).ToArray(), 0);
 }

@@ -219,7 +219,8 @@ public sealed class Trainer
     /// <exception cref="ArgumentException">The future frames carry fewer than two states, so there is nothing to predict.</exception>
     private (int[] Targets, int StateCount) PairTargets(TimeLaggedPairs pairs, int frameStates, string labelsArgument)
     {
-        var present = pairs.FutureLabel.ToArray().Distinct().Order().ToArray();
+        var futureLabels = pairs.FutureLabel.ToArray();
+        var present = futureLabels.Distinct().Order().ToArray();
         if (present.Length < 2)
         {
             throw new ArgumentException(
@@ -238,7 +239,7 @@ public sealed class Trainer
             number[present[k]] = k;
         }
 
-        return (pairs.FutureLabel.ToArray().Select(label => number[label]).ToArray(), present.Length);
+        return (futureLabels.Select(label => number[label]).ToArray(), present.Length);
     }
 
     private static (StateLabels Labels, int StateCount) CompactLabels(StateLabels labels)

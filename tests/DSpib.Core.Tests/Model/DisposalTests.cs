@@ -23,7 +23,7 @@ public sealed class DisposalTests(TrainedModels models) : IDisposable
     public async Task Dispose_WhileAnotherThreadSamples_LetsThatCallFinishWithTheSameNumbers_AndRefusesLaterCalls()
     {
         var expected = models.Dspib.Diffusion!.Sample(SampleCount, 0.5, SamplerOptions.Ancestral, seed: 9);
-        var model = Copy(models.Dspib);
+        var model = TrainedModels.Copy(models.Dspib);
         using var firstBatchDone = new ManualResetEventSlim();
         using var disposed = new ManualResetEventSlim();
         var progress = new SynchronousProgress<double>(fraction =>
@@ -51,7 +51,7 @@ public sealed class DisposalTests(TrainedModels models) : IDisposable
     public async Task Dispose_FromTheProgressOfItsOwnCall_DoesNotDeadlock_AndTheCallFinishes()
     {
         var expected = models.Dspib.Diffusion!.Sample(SampleCount, 0.5, SamplerOptions.Ancestral, seed: 4);
-        var model = Copy(models.Dspib);
+        var model = TrainedModels.Copy(models.Dspib);
         var progress = new SynchronousProgress<double>(_ => model.Dispose());
 
         // A deadlock would time out here: disposing does not wait for the call it is made from.
@@ -68,7 +68,7 @@ public sealed class DisposalTests(TrainedModels models) : IDisposable
         var path = Path.Combine(_folder, "model.dspib");
         models.Spib.Save(path);
         var before = File.ReadAllBytes(path);
-        var model = Copy(models.Spib);
+        var model = TrainedModels.Copy(models.Spib);
         model.Dispose();
 
         var save = () => model.Save(path);
@@ -82,7 +82,7 @@ public sealed class DisposalTests(TrainedModels models) : IDisposable
     [Fact]
     public void Dispose_Twice_AndOfAnUntrainedModel_IsHarmless()
     {
-        var model = Copy(models.Spib);
+        var model = TrainedModels.Copy(models.Spib);
         model.Dispose();
         model.Dispose();
         using var untrained = DSpibModel.Create().WithInputDimension(2).Build();
@@ -104,12 +104,4 @@ public sealed class DisposalTests(TrainedModels models) : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
-
-    private static DSpibModel Copy(DSpibModel model)
-    {
-        using var stream = new MemoryStream();
-        model.Save(stream);
-        stream.Position = 0;
-        return DSpibModel.Load(stream);
-    }
 }

@@ -22,7 +22,7 @@ public sealed class TemperatureRangeTests(TrainedModels models)
     public void InsideTheTrainingTemperatures_NothingIsLogged_AndOutsideAWarningOncePerTemperature()
     {
         var logger = new RecordingLogger();
-        using var model = Copy(models.Dspib, logger);
+        using var model = TrainedModels.Copy(models.Dspib, logger);
 
         model.Diffusion!.TrainingTemperatures.Should().Equal(ThreeHoleData.Temperature);
         model.Diffusion.Sample(100, 0.6, SamplerOptions.Ancestral);
@@ -86,7 +86,7 @@ public sealed class TemperatureRangeTests(TrainedModels models)
     public void ANonFiniteSampleOrDensity_IsNeverReturned_TheCallThrowsAndLogsWhy()
     {
         var logger = new RecordingLogger();
-        using var model = Copy(models.Dspib, logger);
+        using var model = TrainedModels.Copy(models.Dspib, logger);
         using (no_grad())
         {
             // A broken score network, as a diverged or damaged model would have.
@@ -100,13 +100,5 @@ public sealed class TemperatureRangeTests(TrainedModels models)
         sample.Should().Throw<InvalidOperationException>().WithMessage("*generated sample values at k_B T = 0.6 are NaN or infinite*");
         density.Should().Throw<InvalidOperationException>().WithMessage("*log-density values at k_B T = 0.6 are NaN or infinite*");
         logger.Messages.Where(m => m.Level == LogLevel.Error).Should().HaveCount(2);
-    }
-
-    private static DSpibModel Copy(DSpibModel model, ILogger logger)
-    {
-        using var stream = new MemoryStream();
-        model.Save(stream);
-        stream.Position = 0;
-        return DSpibModel.Load(stream, logger: logger);
     }
 }

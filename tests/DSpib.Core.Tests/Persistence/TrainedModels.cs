@@ -2,6 +2,7 @@ using DSpib.Core.Tests.Support;
 using DSpib.Data;
 using DSpib.Diffusion;
 using DSpib.Training;
+using Microsoft.Extensions.Logging;
 
 namespace DSpib.Core.Tests.Persistence;
 
@@ -47,6 +48,15 @@ public sealed class TrainedModels : IDisposable
         DSpibModel.Create().WithInputDimension(2)
             .WithDiffusionPrior(VpSde.Create().Discrete(100, 1e-4, 0.2).WithTemperatureLaw(law).Build(), ScoreNet.Create().WithHiddenLayers(32, 32).Build())
             .WithSeed(3).Build();
+
+    /// <summary>A model of its own, saved and loaded from <paramref name="model"/>, that a test may dispose or break.</summary>
+    public static DSpibModel Copy(DSpibModel model, ILogger? logger = null)
+    {
+        using var stream = new MemoryStream();
+        model.Save(stream);
+        stream.Position = 0;
+        return DSpibModel.Load(stream, logger: logger);
+    }
 
     public void Dispose()
     {
