@@ -8,6 +8,7 @@ internal sealed class CollectionPressure : IDisposable
 {
     private readonly Thread _thread;
     private volatile bool _stop;
+    private long _collections;
 
     private CollectionPressure()
     {
@@ -16,7 +17,7 @@ internal sealed class CollectionPressure : IDisposable
     }
 
     /// <summary>Number of collections forced so far.</summary>
-    public long Collections { get; private set; }
+    public long Collections => Interlocked.Read(ref _collections);
 
     public static CollectionPressure Start() => new();
 
@@ -34,9 +35,9 @@ internal sealed class CollectionPressure : IDisposable
     {
         while (!_stop)
         {
-            GC.Collect(Collections % 10 == 9 ? GC.MaxGeneration : 0);
+            GC.Collect(_collections % 10 == 9 ? GC.MaxGeneration : 0);
             GC.WaitForPendingFinalizers();
-            Collections++;
+            Interlocked.Increment(ref _collections);
         }
     }
 }
