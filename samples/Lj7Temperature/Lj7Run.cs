@@ -45,9 +45,10 @@ internal static class Lj7Run
         foreach (var (temperature, index) in options.EvaluationTemperatures.Select((t, i) => (t, i)))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var result = Evaluate(model, options, temperature, encoded[temperature], simulations[temperature], grid, marginal, range, options.Seed + 1000 + index);
+            var nearest = options.TrainingTemperatures.MinBy(t => Math.Abs(t - temperature));
+            var result = Evaluate(model, options, temperature, nearest, encoded[temperature], encoded[nearest], simulations[temperature], grid, marginal, range, options.Seed + 1000 + index);
             results[Lj7Summary.Key(temperature)] = result;
-            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  k_B T = {temperature}: F RMSE {result.FreeEnergyRmse:F3}, KL {result.SymmetrizedKl:F3} (floor {result.KlFloor:F3}), exact vs sampled {result.ExactVersusSampledRmse:F3}, exact vs ODE samples {result.ExactVersusFlowSamplesRmse:F3}"));
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  k_B T = {temperature}: F RMSE {result.FreeEnergyRmse:F3} (floor {result.FreeEnergyRmseFloor:F3}; nearest-temperature baselines: model {result.NearestModelRmse:F3}, MD {result.NearestMdRmse:F3}), KL {result.SymmetrizedKl:F3} (floor {result.KlFloor:F3}), exact vs sampled {result.ExactVersusSampledRmse:F3}; bottleneck prior vs means {result.BottleneckRmse:F3}, vs posterior draws {result.BottleneckPosteriorRmse:F3}; largest population error {result.LargestPopulationError:F3}"));
         }
 
         var (low, high) = (options.TrainingTemperatures.Min(), options.TrainingTemperatures.Max());
@@ -135,13 +136,37 @@ internal static class Lj7Run
             .Build();
     }
 
-    private static TemperatureResult Evaluate(DSpibModel model, Lj7Options options, double temperature, double[][,] encodedWalkers, Lj7Dataset simulation, double[] grid, double[] marginal, HistogramRange range, int seed)
+    /// <summary>
+    /// The comparison at one temperature, in the collective variable (the encoder means): the collective-variable
+    /// prior's samples and exact free energy against the encoded MD frames, next to the nearest-temperature baselines
+    /// and the two-halves floor; and the bottleneck prior against the means and against posterior draws (means plus
+    /// encoder noise), its own variable. A model without a collective-variable prior is scored with its bottleneck
+    /// prior throughout.
+    /// </summary>
+    private static TemperatureResult Evaluate(DSpibModel model, Lj7Options options, double temperature, double nearest, double[][,] encodedWalkers, double[][,] nearestWalkers, Lj7Dataset simulation, double[] grid, double[] marginal, HistogramRange range, int seed)
     {
+        var prior = model.CollectiveVariableDiffusion is { IsAvailable: true } means ? means : model.Diffusion!;
         var md = FrameRows.Stack(encodedWalkers);
-        var generated = model.Diffusion!.Sample(options.GeneratedSamples, temperature, seed: seed);
+        var generated = prior.Sample(options.GeneratedSamples, temperature, seed: seed);
         var (min, max) = (grid[0], grid[^1]);
-        var mdProfile = FreeEnergyProfile.FromKde(Column(md, 0), options.Bandwidth, grid.Length, min, max);
-        var generatedProfile = FreeEnergyProfile.FromKde(Column(generated, 0), options.Bandwidth, grid.Length, min, max);
+        FreeEnergyProfile Profile(double[,] points) => FreeEnergyProfile.FromKde(Column(points, 0), options.Bandwidth, grid.Length, min, max);
+        var mdProfile = Profile(md);
+        var generatedProfile = Profile(generated);
+
+        // What a user would do without temperature transfer: take the model's samples, or the MD, at the nearest
+        // training temperature.
+        var nearestModelRmse = Profile(prior.Sample(options.GeneratedSamples, nearest, seed: seed + 100)).Rmse(mdProfile);
+        var nearestMdRmse = Profile(FrameRows.Stack(nearestWalkers)).Rmse(mdProfile);
+
+        // The bottleneck prior, against the means and against one posterior draw per MD frame.
+        var bottleneck = model.Diffusion!.Sample(options.GeneratedSamples, temperature, seed: seed + 200);
+        var posteriorDraws = FrameRows.Stack(simulation.Coordination.Select((walker, i) => model.SamplePosterior(walker, seed + 300 + i)).ToArray());
+        var bottleneckRmse = Profile(bottleneck).Rmse(mdProfile);
+        var bottleneckPosteriorRmse = Profile(bottleneck).Rmse(Profile(posteriorDraws));
+
+        // State populations: the decoder's state of each generated sample against that of each MD frame.
+        var mdPopulations = Populations(model.PredictStatesOfLatent(md), model.StateCount);
+        var generatedPopulations = Populations(model.PredictStatesOfLatent(generated), model.StateCount);
 
         // The floor of the KL: the first half of the walkers against as many frames of the second half as there are
         // generated samples, on the same grid as the model's score.
@@ -149,23 +174,34 @@ internal static class Lj7Run
         var firstHalf = FrameRows.Stack(encodedWalkers[..half]);
         var secondHalf = FrameRows.Stack(encodedWalkers[half..]);
         var floorSample = FrameRows.EvenlySpaced(secondHalf, options.GeneratedSamples);
+        var rmseFloor = Profile(floorSample).Rmse(Profile(firstHalf));
         // The grid covers the MD with a 5 % margin; generated samples beyond it count in the edge bins, as they always
         // have in this study's figures.
         var kl = HistogramDivergence.SymmetrizedKl(generated, firstHalf, bins: 100, range: range, clampToRange: true);
         var floor = HistogramDivergence.SymmetrizedKl(floorSample, firstHalf, bins: 100, range: range, clampToRange: true);
 
-        var exact = model.Diffusion!.FreeEnergyProfile(0, temperature, grid, marginal, options.OdeSteps);
+        var exact = prior.FreeEnergyProfile(0, temperature, grid, marginal, options.OdeSteps);
         var smoothedExact = exact.Smoothed(options.Bandwidth);
 
         // The exact density is that of the probability-flow ODE's samples, not the ancestral sampler's: the two
         // processes agree only as far as the learned score is a true score. Samples of the ODE itself check the exact
         // computation; the generated (ancestral) profile measures the gap between the processes.
-        var flowSamples = model.Diffusion!.Sample(options.GeneratedSamples, temperature, SamplerOptions.ProbabilityFlow(options.OdeSteps), seed + 500);
+        var flowSamples = prior.Sample(options.GeneratedSamples, temperature, SamplerOptions.ProbabilityFlow(options.OdeSteps), seed + 500);
         var flowProfile = FreeEnergyProfile.FromKde(Column(flowSamples, 0), options.Bandwidth, grid.Length, min, max);
         return new TemperatureResult(
             options.TrainingTemperatures.Contains(temperature),
             simulation.Simulation.MeanKineticTemperature,
+            prior.Variable.ToString(),
             generatedProfile.Rmse(mdProfile),
+            rmseFloor,
+            nearest,
+            nearestModelRmse,
+            nearestMdRmse,
+            bottleneckRmse,
+            bottleneckPosteriorRmse,
+            mdPopulations,
+            generatedPopulations,
+            mdPopulations.Zip(generatedPopulations, (a, b) => Math.Abs(a - b)).Max(),
             kl,
             floor,
             smoothedExact.Rmse(generatedProfile),
@@ -190,6 +226,9 @@ internal static class Lj7Run
 
         return builder.Build();
     }
+
+    private static double[] Populations(int[] states, int stateCount) =>
+        Enumerable.Range(0, stateCount).Select(k => states.Count(s => s == k) / (double)states.Length).ToArray();
 
     private static double[] Column(double[,] values, int column) =>
         Enumerable.Range(0, values.GetLength(0)).Select(n => values[n, column]).ToArray();

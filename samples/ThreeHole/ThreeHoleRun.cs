@@ -111,15 +111,35 @@ internal static class ThreeHoleRun
         var reference = FrameRows.Stack(encoded[..half]);
         var floorSample = FrameRows.EvenlySpaced(FrameRows.Stack(encoded[half..]), options.GeneratedSamples);
 
+        // Two variables, two comparisons. The collective variable is the encoder mean (what Encode returns); the
+        // bottleneck's latent samples are means plus encoder noise (what SamplePosterior draws), which the joint
+        // diffusion prior and the VampPrior describe. Each generated set is scored against held-out frames of its own
+        // variable, and the bottleneck prior also against the means, the mismatch a user comparing it with encoded
+        // frames would see.
         var sampling = Stopwatch.StartNew();
-        var generated = ThreeHoleModels.HasDiffusionPrior(name)
+        var hasDiffusion = ThreeHoleModels.HasDiffusionPrior(name);
+        var bottleneckSamples = hasDiffusion
             ? model.Diffusion!.Sample(options.GeneratedSamples, options.Temperature, seed: options.Seed + 1000, cancellationToken: cancellationToken)
             : model.VampPrior!.Sample(options.GeneratedSamples, options.Seed + 1000);
-        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {generated.GetLength(0):N0} latent samples generated in {sampling.Elapsed.TotalSeconds:F0} s"));
-        var range = HistogramRange.Covering([generated, reference, floorSample]);
+        var generated = hasDiffusion && model.CollectiveVariableDiffusion!.IsAvailable
+            ? model.CollectiveVariableDiffusion.Sample(options.GeneratedSamples, options.Temperature, seed: options.Seed + 1000, cancellationToken: cancellationToken)
+            : bottleneckSamples;
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {generated.GetLength(0):N0} latent samples of each prior generated in {sampling.Elapsed.TotalSeconds:F0} s"));
+        var range = HistogramRange.Covering([generated, bottleneckSamples, reference, floorSample]);
         var kl = HistogramDivergence.SymmetrizedKl(generated, reference, Bins, range: range);
         var floor = HistogramDivergence.SymmetrizedKl(floorSample, reference, Bins, range: range);
-        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  KL of {generated.GetLength(0):N0} generated samples against {reference.GetLength(0):N0} encoded held-out frames: {kl:F3} (floor {floor:F3})"));
+        var bottleneckKl = HistogramDivergence.SymmetrizedKl(bottleneckSamples, reference, Bins, range: range);
+        var posteriorReference = FrameRows.Stack(verification.Trajectories.Take(half).Select(t => model.SamplePosterior(t, options.Seed + 2000)).ToArray());
+        var posteriorFloorSample = FrameRows.EvenlySpaced(FrameRows.Stack(verification.Trajectories.Skip(half).Select(t => model.SamplePosterior(t, options.Seed + 3000)).ToArray()), options.GeneratedSamples);
+        var posteriorRange = HistogramRange.Covering([bottleneckSamples, posteriorReference, posteriorFloorSample]);
+        var posteriorKl = HistogramDivergence.SymmetrizedKl(bottleneckSamples, posteriorReference, Bins, range: posteriorRange);
+        var posteriorFloor = HistogramDivergence.SymmetrizedKl(posteriorFloorSample, posteriorReference, Bins, range: posteriorRange);
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  KL of {generated.GetLength(0):N0} generated collective-variable samples against {reference.GetLength(0):N0} encoded held-out frames: {kl:F3} (floor {floor:F3})"));
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  KL of the bottleneck prior's samples against the encoded frames: {bottleneckKl:F3}; against posterior draws of them: {posteriorKl:F3} (floor {posteriorFloor:F3})"));
+
+        // Populations a chemist reads first, from generated samples alone: each sample's state by the decoder.
+        var generatedStates = model.PredictStatesOfLatent(generated);
+        var generatedPopulations = Enumerable.Range(0, model.StateCount).Select(k => generatedStates.Count(s => s == k) / (double)generatedStates.Length).ToArray();
 
         StateMapPlot.Write(Path.Combine(options.Output, $"state-map-{name}.png"), potential, grid, statesOnGrid, states, string.Create(CultureInfo.InvariantCulture, $"Three-hole potential at k_B T = {options.Temperature}: {states.Length} states of {description}"));
         var result = new ModelResult(
@@ -130,6 +150,11 @@ internal static class ThreeHoleRun
             states.Max(s => Math.Abs(s.PopulationError)),
             kl,
             floor,
+            bottleneckKl,
+            posteriorKl,
+            posteriorFloor,
+            generatedPopulations,
+            states.Select((s, k) => Math.Abs(generatedPopulations[k] - s.BoltzmannPopulation)).Max(),
             generated.GetLength(0),
             reference.GetLength(0),
             floorSample.GetLength(0),

@@ -30,12 +30,14 @@ internal sealed record ThreeHoleSummary(
     public string FormatTable()
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Symmetrised 2-D histogram KL (100 x 100 bins) of {Settings.GeneratedSamples:N0} generated latent samples against encoded held-out frames; the floor is the same KL between two disjoint sets of held-out walkers of the same sizes:");
-        text.AppendLine("  model       states     KL   floor   epochs (SPIB + joint)   seconds");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Symmetrised 2-D histogram KL (100 x 100 bins) of {Settings.GeneratedSamples:N0} generated latent samples against held-out frames; each floor is the same KL between two disjoint sets of held-out walkers of the same sizes.");
+        text.AppendLine("  KL: collective-variable samples (D-SPIB's collective-variable prior, SPIB's VampPrior) against the encoded means;");
+        text.AppendLine("  bottleneck: the bottleneck prior's samples against the means, and against posterior draws (means + encoder noise):");
+        text.AppendLine("  model       states     KL   floor   bottleneck vs means   vs draws   floor   epochs (SPIB + joint)   seconds");
         foreach (var model in Models)
         {
             var epochs = string.Create(CultureInfo.InvariantCulture, $"{model.Epochs} ({model.SpibEpochs} + {model.JointEpochs})");
-            text.AppendLine(CultureInfo.InvariantCulture, $"  {model.Model,-10}  {model.States,6}  {model.Kl,5:F3}   {model.KlFloor,5:F3}   {epochs,-21}   {model.Seconds,7:F0}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {model.Model,-10}  {model.States,6}  {model.Kl,5:F3}   {model.KlFloor,5:F3}   {model.BottleneckKl,19:F3}   {model.BottleneckPosteriorKl,8:F3}   {model.PosteriorKlFloor,5:F3}   {epochs,-21}   {model.Seconds,7:F0}");
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"State populations on the independent run ({VerificationSteps / 1e6:F0}M steps, ± standard error) against the exact Boltzmann weights of each state's region:");
@@ -43,6 +45,13 @@ internal sealed record ThreeHoleSummary(
         {
             var states = string.Join("   ", model.StatePopulations.Select(s => string.Create(CultureInfo.InvariantCulture, $"({s.MeanX:F1}, {s.MeanY:F1}) {s.Population:F3} ± {s.StandardError:F3} vs {s.BoltzmannPopulation:F3}")));
             text.AppendLine(CultureInfo.InvariantCulture, $"  {model.Model,-10}  {states}");
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture, $"State populations of the generated collective-variable samples (each sample's state by the decoder), of the training frames the prior learned (± standard error) and exact Boltzmann weights:");
+        foreach (var model in Models)
+        {
+            var states = string.Join("   ", model.StatePopulations.Select((s, k) => string.Create(CultureInfo.InvariantCulture, $"{model.GeneratedPopulations[k]:F3} / {s.TrainingPopulation:F3} ± {s.TrainingStandardError:F3} / {s.BoltzmannPopulation:F3}")));
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {model.Model,-10}  {states}   (largest error against Boltzmann {model.LargestGeneratedPopulationError:F3})");
         }
 
         return text.ToString().TrimEnd();
@@ -55,8 +64,13 @@ internal sealed record ThreeHoleSummary(
 /// <param name="States">Metastable states found.</param>
 /// <param name="StatePopulations">Each state's place and populations.</param>
 /// <param name="LargestPopulationError">Largest |independent run - Boltzmann| over the states.</param>
-/// <param name="Kl">Symmetrised histogram KL of the generated samples against the encoded held-out frames.</param>
+/// <param name="Kl">Symmetrised histogram KL of the generated collective-variable samples (D-SPIB's collective-variable prior, SPIB's VampPrior) against the encoded held-out frames.</param>
 /// <param name="KlFloor">The same KL between two disjoint sets of encoded held-out walkers of the same sizes, on the same grid.</param>
+/// <param name="BottleneckKl">KL of the bottleneck prior's samples (D-SPIB's joint diffusion prior, SPIB's VampPrior) against the encoded held-out frames: the mismatch of variables.</param>
+/// <param name="BottleneckPosteriorKl">KL of the bottleneck prior's samples against posterior draws (means plus encoder noise) of the same held-out frames: like for like.</param>
+/// <param name="PosteriorKlFloor">The same KL between posterior draws of the two disjoint sets of held-out walkers.</param>
+/// <param name="GeneratedPopulations">Each state's fraction of the generated collective-variable samples, by the decoder.</param>
+/// <param name="LargestGeneratedPopulationError">Largest |generated - Boltzmann| population over the states.</param>
 /// <param name="GeneratedSamples">Samples generated for <paramref name="Kl"/>.</param>
 /// <param name="ReferenceFrames">Encoded held-out frames both KLs compare against.</param>
 /// <param name="FloorFrames">Encoded held-out frames, from the other walkers, standing in for the generated samples in the floor.</param>
@@ -76,6 +90,11 @@ internal sealed record ModelResult(
     double LargestPopulationError,
     double Kl,
     double KlFloor,
+    double BottleneckKl,
+    double BottleneckPosteriorKl,
+    double PosteriorKlFloor,
+    IReadOnlyList<double> GeneratedPopulations,
+    double LargestGeneratedPopulationError,
     int GeneratedSamples,
     int ReferenceFrames,
     int FloorFrames,

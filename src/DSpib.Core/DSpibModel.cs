@@ -39,7 +39,8 @@ public sealed class DSpibModel : IDisposable, IDiffusionPriorOwner, IVampPriorOw
         Backend = backend;
         _logger = logger;
         _uses = new NativeUses(this, ReleaseNetwork);
-        Diffusion = options.Diffusion is { } diffusion ? new DiffusionPrior(diffusion, options.LatentDimension, this) : null;
+        Diffusion = options.Diffusion is { } diffusion ? new DiffusionPrior(diffusion, options.LatentDimension, LatentVariable.EncoderSamples, this) : null;
+        CollectiveVariableDiffusion = options.Diffusion is { } means ? new DiffusionPrior(means, options.LatentDimension, LatentVariable.EncoderMeans, this) : null;
         VampPrior = options.Diffusion is null ? new VampPrior(options.LatentDimension, this) : null;
     }
 
@@ -73,8 +74,22 @@ public sealed class DSpibModel : IDisposable, IDiffusionPriorOwner, IVampPriorOw
     /// <summary>The standardiser applied to frames before encoding (fitted by the trainer; throws before training).</summary>
     public Standardizer Standardizer => TrainedNetwork.Standardizer;
 
-    /// <summary>The diffusion prior of a D-SPIB model: generation and free energies at any temperature; <see langword="null"/> for the SPIB baseline.</summary>
+    /// <summary>
+    /// The diffusion prior of a D-SPIB model, trained jointly with the encoder as the bottleneck's prior: generation and
+    /// free energies at any temperature of the bottleneck's latent samples mu(X) + sigma(X) eps (what
+    /// <see cref="SamplePosterior"/> draws), the encoder means blurred by its noise; <see langword="null"/> for the SPIB
+    /// baseline. For the collective variable itself, use <see cref="CollectiveVariableDiffusion"/>.
+    /// </summary>
     public DiffusionPrior? Diffusion { get; }
+
+    /// <summary>
+    /// The temperature-conditioned distribution of the collective variable mu(X), what <see cref="Encode(double[,])"/>
+    /// returns: samples, free energies and populations at any temperature that compare with encoded frames. Fitted
+    /// after training on the encoder means (<see cref="Training.TrainerBuilder.WithCollectiveVariablePrior"/>);
+    /// <see langword="null"/> for the SPIB baseline; <see cref="DiffusionPrior.IsAvailable"/> tells whether a trained
+    /// model has it.
+    /// </summary>
+    public DiffusionPrior? CollectiveVariableDiffusion { get; }
 
     /// <summary>The VampPrior of the SPIB baseline, to sample from; <see langword="null"/> for a D-SPIB model.</summary>
     public VampPrior? VampPrior { get; }
@@ -103,7 +118,13 @@ public sealed class DSpibModel : IDisposable, IDiffusionPriorOwner, IVampPriorOw
 
     internal ILogger Logger => _logger;
 
-    DiffusionPriorNetwork IDiffusionPriorOwner.TrainedDiffusion => TrainedNetwork.Diffusion!;
+    DiffusionPriorNetwork IDiffusionPriorOwner.TrainedDiffusion(LatentVariable variable) => variable == LatentVariable.EncoderSamples
+        ? TrainedNetwork.Diffusion!
+        : TrainedNetwork.CollectiveVariableDiffusion ?? throw new InvalidOperationException(
+            "The model has no collective-variable prior: it was trained WithCollectiveVariablePrior(0), its training was cancelled before it was fitted, or its file predates it. Train again with WithCollectiveVariablePrior(), or use Diffusion for the bottleneck's latent samples.");
+
+    bool IDiffusionPriorOwner.HasDiffusion(LatentVariable variable) =>
+        !_released && IsTrained && (variable == LatentVariable.EncoderSamples ? _network!.Diffusion : _network!.CollectiveVariableDiffusion) is not null;
 
     (IReadOnlyList<double> Minimum, IReadOnlyList<double> Maximum)? IDiffusionPriorOwner.LatentBounds =>
         Training is { LatentMinimum.Count: > 0 } outcome ? (outcome.LatentMinimum, outcome.LatentMaximum) : null;

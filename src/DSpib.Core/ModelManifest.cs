@@ -68,7 +68,8 @@ internal sealed record NetworkDescription(
     StandardizerDescription Standardizer,
     int StateCount,
     int PriorComponents,
-    double? DiffusionReferenceTemperature);
+    double? DiffusionReferenceTemperature,
+    bool HasCollectiveVariablePrior = false);
 
 internal sealed record StandardizerDescription(double[] Mean, double[] Scale);
 

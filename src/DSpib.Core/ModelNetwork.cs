@@ -46,6 +46,12 @@ internal sealed class ModelNetwork : IDisposable
     /// <summary>The diffusion prior of a D-SPIB model; <see langword="null"/> for the SPIB baseline.</summary>
     public DiffusionPriorNetwork? Diffusion { get; }
 
+    /// <summary>
+    /// The collective-variable prior p(mu | T) of a D-SPIB model, fitted on the encoder means after training;
+    /// <see langword="null"/> for the SPIB baseline, before it is fitted, or when training fitted none.
+    /// </summary>
+    public DiffusionPriorNetwork? CollectiveVariableDiffusion { get; private set; }
+
     /// <summary>Descriptors per frame.</summary>
     public int InputDimension => Standardizer.FeatureCount;
 
@@ -62,6 +68,14 @@ internal sealed class ModelNetwork : IDisposable
         var old = Decoder;
         Decoder = decoder;
         old.Dispose();
+    }
+
+    /// <summary>Installs <paramref name="prior"/> as the collective-variable prior (the network owns it from now on).</summary>
+    public void ReplaceCollectiveVariableDiffusion(DiffusionPriorNetwork prior)
+    {
+        var old = CollectiveVariableDiffusion;
+        CollectiveVariableDiffusion = prior;
+        old?.Dispose();
     }
 
     public void ReplacePrior(VampPriorNetwork prior)
@@ -86,6 +100,7 @@ internal sealed class ModelNetwork : IDisposable
         Decoder.train(training);
         Prior.train(training);
         Diffusion?.train(training);
+        CollectiveVariableDiffusion?.train(training);
     }
 
     public void Dispose()
@@ -94,6 +109,7 @@ internal sealed class ModelNetwork : IDisposable
         Decoder.Dispose();
         Prior.Dispose();
         Diffusion?.Dispose();
+        CollectiveVariableDiffusion?.Dispose();
         StandardizerMean.Dispose();
         StandardizerScale.Dispose();
     }

@@ -19,13 +19,15 @@ internal static class NetworkEntries
     public const string Decoder = "weights/decoder.bin";
     public const string VampPrior = "weights/vamp-prior.bin";
     public const string DiffusionPrior = "weights/diffusion-prior.bin";
+    public const string CollectiveVariablePrior = "weights/collective-variable-prior.bin";
 
     public static NetworkDescription Describe(ModelNetwork network) => new(
         network.Backend.Precision,
         new StandardizerDescription(network.Standardizer.Mean.ToArray(), network.Standardizer.Scale.ToArray()),
         network.StateCount,
         checked((int)network.Prior.ComponentCount),
-        network.Diffusion?.ReferenceTemperature);
+        network.Diffusion?.ReferenceTemperature,
+        network.CollectiveVariableDiffusion is not null);
 
     public static List<(string Name, byte[] Bytes)> Write(ModelNetwork network)
     {
@@ -38,6 +40,11 @@ internal static class NetworkEntries
         if (network.Diffusion is not null)
         {
             entries.Add((DiffusionPrior, TensorEntries.Write(network.Diffusion)));
+        }
+
+        if (network.CollectiveVariableDiffusion is not null)
+        {
+            entries.Add((CollectiveVariablePrior, TensorEntries.Write(network.CollectiveVariableDiffusion)));
         }
 
         return entries;
@@ -61,6 +68,11 @@ internal static class NetworkEntries
             throw container.Invalid("its diffusion prior's reference temperature is missing, superfluous or not positive.");
         }
 
+        if (description.HasCollectiveVariablePrior && options.Diffusion is null)
+        {
+            throw container.Invalid("it has a collective-variable prior but no diffusion prior.");
+        }
+
         if (!Enum.IsDefined(description.Precision))
         {
             throw container.Invalid($"it names the unknown precision {description.Precision}.");
@@ -80,6 +92,11 @@ internal static class NetworkEntries
             if (network.Diffusion is { } diffusion)
             {
                 TensorEntries.LoadInto(diffusion, container, DiffusionPrior, storedType);
+                if (description.HasCollectiveVariablePrior)
+                {
+                    network.ReplaceCollectiveVariableDiffusion(NetworkFactory.DiffusionPrior(options.Diffusion!, options.LatentDimension, diffusion.ReferenceTemperature, backend));
+                    TensorEntries.LoadInto(network.CollectiveVariableDiffusion!, container, CollectiveVariablePrior, storedType);
+                }
             }
 
             return network;

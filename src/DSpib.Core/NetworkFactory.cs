@@ -55,6 +55,27 @@ internal static class NetworkFactory
         }
     }
 
+    /// <summary>
+    /// A diffusion prior network of the model's architecture on <paramref name="backend"/>'s device, for weights that
+    /// are copied in afterwards (the collective-variable prior, from the joint prior or a file): its initial values are
+    /// drawn from a fixed generator and not used.
+    /// </summary>
+    public static DiffusionPriorNetwork DiffusionPrior(DiffusionPriorOptions options, int latentDimension, double referenceTemperature, DeviceBackend backend)
+    {
+        using var placeholder = new Generator(0);
+        var prior = new DiffusionPriorNetwork(options.Sde, options.ScoreNet, latentDimension, referenceTemperature, backend.ScalarType, placeholder);
+        try
+        {
+            prior.to(backend.Device);
+            return prior;
+        }
+        catch
+        {
+            prior.Dispose();
+            throw;
+        }
+    }
+
     private static T Add<T>(List<nn.Module> modules, T module)
         where T : nn.Module
     {

@@ -7,13 +7,17 @@ using static TorchSharp.torch;
 namespace DSpib.Diffusion;
 
 /// <summary>
-/// The temperature-conditioned diffusion prior p(z | T) of a trained D-SPIB model: latent samples, exact log-densities
-/// and free energies at any temperature, including ones it was not trained at. A model has one when it was built with
-/// a diffusion prior (<see cref="DSpibModel.Diffusion"/>); the SPIB baseline has none.
+/// A temperature-conditioned diffusion model p(z | T) of a trained D-SPIB model's latent space: latent samples, exact
+/// log-densities and free energies at any temperature, including ones it was not trained at. A D-SPIB model has two
+/// (the SPIB baseline none), which differ in the variable they describe (<see cref="Variable"/>): the bottleneck's
+/// prior <see cref="DSpibModel.Diffusion"/> describes its noisy latent samples, and
+/// <see cref="DSpibModel.CollectiveVariableDiffusion"/> the encoder means, the collective variable.
 /// </summary>
 /// <remarks>
-/// The prior describes the latent samples the encoder gives during training, z = mu(X) + sigma eps: the encoder's
-/// means blurred by its noise (see docs/concepts.md).
+/// To compare with frames encoded by <see cref="DSpibModel.Encode(double[,])"/> (free energies along the collective
+/// variable, state populations), use <see cref="DSpibModel.CollectiveVariableDiffusion"/>; its samples and the
+/// encoded frames are the same variable. The bottleneck's prior matches <see cref="DSpibModel.SamplePosterior"/>
+/// instead (see docs/concepts.md).
 /// </remarks>
 public sealed class DiffusionPrior
 {
@@ -28,15 +32,26 @@ public sealed class DiffusionPrior
     // Temperatures already warned about, so that a loop over one temperature logs once.
     private readonly ConcurrentDictionary<double, bool> _extrapolationsLogged = new();
 
-    internal DiffusionPrior(DiffusionPriorOptions options, int latentDimension, IDiffusionPriorOwner owner)
+    internal DiffusionPrior(DiffusionPriorOptions options, int latentDimension, LatentVariable variable, IDiffusionPriorOwner owner)
     {
         Options = options;
+        Variable = variable;
         LatentDimension = latentDimension;
         _owner = owner;
     }
 
     /// <summary>The SDE and score network the prior was built with.</summary>
     public DiffusionPriorOptions Options { get; }
+
+    /// <summary>The variable it describes: the bottleneck's latent samples or the encoder means.</summary>
+    public LatentVariable Variable { get; }
+
+    /// <summary>
+    /// Whether it can be used: the model is trained and has it. A model trained with
+    /// <c>WithCollectiveVariablePrior(0)</c>, cancelled before the end, or read from a file that predates it has no
+    /// collective-variable prior.
+    /// </summary>
+    public bool IsAvailable => _owner.HasDiffusion(Variable);
 
     /// <summary>Dimension of the latent space it lives in.</summary>
     public int LatentDimension { get; }
@@ -53,11 +68,11 @@ public sealed class DiffusionPrior
     public IReadOnlyList<double> TrainingTemperatures => _owner.TrainingTemperatures;
 
     /// <summary>T_ref of the temperature law: the SDE's own, or the lowest training temperature (throws before training).</summary>
-    public double ReferenceTemperature => _owner.TrainedDiffusion.ReferenceTemperature;
+    public double ReferenceTemperature => _owner.TrainedDiffusion(Variable).ReferenceTemperature;
 
     /// <summary>The noise scale lambda(T) of the temperature law (throws before training).</summary>
     /// <param name="temperature">k_B T (positive).</param>
-    public double Lambda(double temperature) => _owner.TrainedDiffusion.Lambda(temperature);
+    public double Lambda(double temperature) => _owner.TrainedDiffusion(Variable).Lambda(temperature);
 
     /// <summary>
     /// Generates latent samples at any temperature. Samples are drawn in batches, seeded, with progress and
@@ -81,7 +96,7 @@ public sealed class DiffusionPrior
         Require.That(sampler is not AncestralSampler || Options.Sde.IsDiscrete, nameof(sampler), sampler, "needs the discrete form of the SDE", "use SamplerOptions.ReverseSde() or ProbabilityFlow() with a continuous SDE");
         CheckTemperature(temperature);
         using var call = NativeLifetime.Enter(_owner);
-        var network = _owner.TrainedDiffusion;
+        var network = _owner.TrainedDiffusion(Variable);
         network.Lambda(temperature);
         var result = new double[count, LatentDimension];
         Generation.Sample(network, ArrayViews.AsSpan(result), LatentDimension, temperature, seed, sampler, _owner.Backend.ScalarType, _owner.Backend.Device, progress, cancellationToken);
@@ -106,7 +121,7 @@ public sealed class DiffusionPrior
         Require.AtLeast(steps, 1, nameof(steps), "use at least one RK4 step");
         CheckTemperature(temperature);
         using var call = NativeLifetime.Enter(_owner);
-        var network = _owner.TrainedDiffusion;
+        var network = _owner.TrainedDiffusion(Variable);
         var logDensity = FreeEnergyEvaluation.LogDensity(network, network.Sde, latent, temperature, network.Lambda(temperature), steps, _owner.Backend.ScalarType, _owner.Backend.Device);
         EnsureFinite(logDensity, 1, "log-density", temperature);
         return logDensity;
@@ -128,7 +143,7 @@ public sealed class DiffusionPrior
         var yGrid = GridOrDefault(y, 1, nameof(y));
         CheckTemperature(temperature);
         using var call = NativeLifetime.Enter(_owner);
-        var network = _owner.TrainedDiffusion;
+        var network = _owner.TrainedDiffusion(Variable);
         return FreeEnergyEvaluation.Surface(network, network.Sde, xGrid, yGrid, temperature, network.Lambda(temperature), steps, _owner.Backend.ScalarType, _owner.Backend.Device);
     }
 
@@ -153,7 +168,7 @@ public sealed class DiffusionPrior
             : Enumerable.Range(0, LatentDimension).Where(d => d != dimension).Select(d => GridOrDefault(null, d, nameof(marginalGrid))).MaxBy(g => g[^1] - g[0])!;
         CheckTemperature(temperature);
         using var call = NativeLifetime.Enter(_owner);
-        var network = _owner.TrainedDiffusion;
+        var network = _owner.TrainedDiffusion(Variable);
         var (profile, edgeRatio) = FreeEnergyEvaluation.Profile(network, network.Sde, LatentDimension, dimension, along, across, temperature, network.Lambda(temperature), steps, _owner.Backend.ScalarType, _owner.Backend.Device);
         if (edgeRatio > TruncationRatio)
         {

@@ -6,8 +6,11 @@ namespace DSpib.Diffusion;
 /// <summary>What a <see cref="DiffusionPrior"/> needs from the model it belongs to.</summary>
 internal interface IDiffusionPriorOwner
 {
-    /// <summary>The trained network; throws when the model is not trained or is disposed.</summary>
-    DiffusionPriorNetwork TrainedDiffusion { get; }
+    /// <summary>The trained network of <paramref name="variable"/>'s prior; throws when the model is not trained, is disposed or has no such prior.</summary>
+    DiffusionPriorNetwork TrainedDiffusion(LatentVariable variable);
+
+    /// <summary>Whether the model is trained and has a prior of <paramref name="variable"/>.</summary>
+    bool HasDiffusion(LatentVariable variable);
 
     /// <summary>Device and precision.</summary>
     DeviceBackend Backend { get; }

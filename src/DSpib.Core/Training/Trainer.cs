@@ -166,6 +166,16 @@ public sealed class Trainer
         }
 
         run.Relabel(isFinal: true);
+        if (network.Diffusion is not null && Options.CollectiveVariablePriorEpochs > 0 && stopReason is not (TrainingStopReason.Cancelled or TrainingStopReason.Diverged))
+        {
+            // The encoder is final from here on: the means the collective-variable prior learns are those users get.
+            CollectiveVariablePriorFit.Fit(network, model.Options.Diffusion!, tensors, pairs.Temperature, Options, trainingGenerator, _logger, cancellationToken);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                stopReason = TrainingStopReason.Cancelled;
+            }
+        }
+
         var assignment = FrameAssignment.Of(network, tensors, data);
         model.SetTrainingOutcome(new TrainingOutcome
         {

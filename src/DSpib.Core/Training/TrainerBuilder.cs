@@ -64,6 +64,17 @@ public sealed class TrainerBuilder
     /// <param name="decay">The average's decay per step, in (0, 1); 0.999 averages over about the last 1,000 steps.</param>
     public TrainerBuilder WithScoreAveraging(double decay = 0.999) => With(_options with { ScoreAveraging = decay });
 
+    /// <summary>
+    /// The collective-variable prior of models with a diffusion prior: the temperature-conditioned distribution of the
+    /// encoder means mu(X), the variable <see cref="DSpibModel.Encode(double[,])"/> returns, fitted after the other
+    /// phases by denoising score matching on the training pairs' means, starting from the joint prior's weights (see
+    /// <see cref="DSpibModel.CollectiveVariableDiffusion"/>). On by default.
+    /// </summary>
+    /// <param name="maxEpochs">Cap on its epochs (default 200); 0 fits none, and the model then generates only the bottleneck's latent samples.</param>
+    /// <param name="patience">Stop after this many epochs in a row without a better test loss (default 10); the best epoch's weights are kept.</param>
+    public TrainerBuilder WithCollectiveVariablePrior(int maxEpochs = 200, int patience = 10) =>
+        With(_options with { CollectiveVariablePriorEpochs = maxEpochs, CollectiveVariablePriorPatience = patience });
+
     /// <summary>How a model with a diffusion prior is trained (default: the reference's two phases).</summary>
     /// <param name="schedule">The schedule.</param>
     public TrainerBuilder WithSchedule(TrainingSchedule schedule) => With(_options with { Schedule = schedule });

@@ -31,6 +31,12 @@ internal static partial class TrainingLog
     [LoggerMessage(EventId = 209, Level = LogLevel.Error, Message = "{Description}")]
     public static partial void Diverged(ILogger logger, string description);
 
+    [LoggerMessage(EventId = 210, Level = LogLevel.Debug, Message = "Collective-variable prior, epoch {Epoch}: test loss {TestLoss:F5}.")]
+    public static partial void CollectiveVariablePriorEpoch(ILogger logger, int epoch, double testLoss);
+
+    [LoggerMessage(EventId = 211, Level = LogLevel.Information, Message = "Collective-variable prior fitted in {Epochs} epochs: test loss {Initial:F5} with the joint prior's weights, {Best:F5} kept.")]
+    public static partial void CollectiveVariablePriorFitted(ILogger logger, int epochs, double initial, double best);
+
     [LoggerMessage(EventId = 206, Level = LogLevel.Debug, Message = "Checkpoint written to {Path} after epoch {Epoch}.")]
     public static partial void CheckpointWritten(ILogger logger, string path, int epoch);
 }

@@ -80,6 +80,16 @@ public sealed record TrainingOptions
     /// <summary>What each retry multiplies the learning rate by (default 0.1).</summary>
     public double DivergenceLearningRateFactor { get; init; } = 0.1;
 
+    /// <summary>
+    /// Cap on the epochs of fitting the collective-variable prior of a model with a diffusion prior (see
+    /// <see cref="DSpibModel.CollectiveVariableDiffusion"/>), after the other phases, on the encoder means; 0 fits none
+    /// (default 200).
+    /// </summary>
+    public int CollectiveVariablePriorEpochs { get; init; } = 200;
+
+    /// <summary>Fitting the collective-variable prior stops after this many epochs in a row without a better test loss (default 10).</summary>
+    public int CollectiveVariablePriorPatience { get; init; } = 10;
+
     /// <summary>Throws <see cref="ArgumentException"/>, naming the setting and how to set it, unless the options are valid.</summary>
     public void Validate()
     {
@@ -99,6 +109,8 @@ public sealed record TrainingOptions
         Require.Defined(Weighting, nameof(Weighting), "set it with WithJointTraining");
         Require.Defined(Schedule, nameof(Schedule), "set it with WithSchedule");
         Require.That(ScoreAveraging == 0 || (ScoreAveraging > 0 && ScoreAveraging < 1), nameof(ScoreAveraging), ScoreAveraging, "must be 0 (off) or in (0, 1)", "set it with WithScoreAveraging; 0.999 averages over about the last 1,000 steps");
+        Require.AtLeast(CollectiveVariablePriorEpochs, 0, nameof(CollectiveVariablePriorEpochs), "set it with WithCollectiveVariablePrior (0 fits none)");
+        Require.AtLeast(CollectiveVariablePriorPatience, 1, nameof(CollectiveVariablePriorPatience), "set it with WithCollectiveVariablePrior");
         Require.AtLeast(DivergenceRetries, 0, nameof(DivergenceRetries), "set it with WithDivergenceRecovery");
         Require.InRange(DivergenceLearningRateFactor, 0, false, 1, false, nameof(DivergenceLearningRateFactor), "set it with WithDivergenceRecovery; 0.1 is usual");
     }

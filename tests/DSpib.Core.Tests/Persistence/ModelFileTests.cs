@@ -68,6 +68,11 @@ public sealed class ModelFileTests(TrainedModels trained) : IDisposable
             .Should().Equal(Bits(model.Diffusion!.FreeEnergySurface(0.6, Axis, Axis, steps: 8).ToMatrix()));
         loaded.Diffusion!.FreeEnergyProfile(0, 0.6, Axis, Axis, steps: 8).FreeEnergy
             .Should().Equal(model.Diffusion!.FreeEnergyProfile(0, 0.6, Axis, Axis, steps: 8).FreeEnergy);
+        loaded.CollectiveVariableDiffusion!.IsAvailable.Should().BeTrue();
+        Bits(loaded.CollectiveVariableDiffusion!.Sample(64, temperature: 0.45, seed: 9))
+            .Should().Equal(Bits(model.CollectiveVariableDiffusion!.Sample(64, temperature: 0.45, seed: 9)));
+        Bits(loaded.CollectiveVariableDiffusion!.LogDensity(points, temperature: 0.6, steps: 10))
+            .Should().Equal(Bits(model.CollectiveVariableDiffusion!.LogDensity(points, temperature: 0.6, steps: 10)));
     }
 
     [Fact]
@@ -96,7 +101,7 @@ public sealed class ModelFileTests(TrainedModels trained) : IDisposable
 
         using var archive = ZipFile.OpenRead(path);
         archive.Entries.Select(e => e.FullName).Should().BeEquivalentTo(
-            "manifest.json", "manifest.sha256", "weights/encoder.bin", "weights/decoder.bin", "weights/vamp-prior.bin", "weights/diffusion-prior.bin");
+            "manifest.json", "manifest.sha256", "weights/encoder.bin", "weights/decoder.bin", "weights/vamp-prior.bin", "weights/diffusion-prior.bin", "weights/collective-variable-prior.bin");
         using var manifest = JsonDocument.Parse(archive.GetEntry("manifest.json")!.Open());
         var root = manifest.RootElement;
         root.GetProperty("format").GetString().Should().Be("dspib-model");
