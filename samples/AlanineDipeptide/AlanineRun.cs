@@ -59,6 +59,10 @@ internal static class AlanineRun
         var pooledPsi = training.SelectMany(r => r.Psi).ToArray();
         var pooledLatent = FrameRows.Stack(training.Select(r => model.Encode(r.Descriptors)).ToArray());
 
+        // Densities and samples of the collective variable (the encoder means every comparison below encodes frames
+        // to); a model without a collective-variable prior falls back to the bottleneck prior.
+        var prior = model.CollectiveVariableDiffusion is { IsAvailable: true } means ? means : model.Diffusion!;
+
         // The model's own reweighting: the training frames weighted by the ratio of the model's latent densities,
         // p_T(z) / sum_k N_k p_{T_k}(z), MBAR's weights with the model's latent density in place of the Boltzmann
         // factor. It needs no energies; it assumes that what z does not describe is distributed alike at every temperature.
@@ -69,7 +73,7 @@ internal static class AlanineRun
             if (!logDensity.TryGetValue(temperature, out var values))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                values = model.Diffusion!.LogDensity(pooledLatent, temperature, options.OdeSteps);
+                values = prior.LogDensity(pooledLatent, temperature, options.OdeSteps);
                 logDensity[temperature] = values;
             }
 
@@ -97,7 +101,7 @@ internal static class AlanineRun
                 cancellationToken.ThrowIfCancellationRequested();
                 generationClock.Start();
                 var index = Array.IndexOf(evaluationTemperatures, temperature);
-                samples = model.Diffusion!.Sample(options.GeneratedSamples, temperature, seed: options.Seed + 1000 + index, cancellationToken: cancellationToken);
+                samples = prior.Sample(options.GeneratedSamples, temperature, seed: options.Seed + 1000 + index, cancellationToken: cancellationToken);
                 generationClock.Stop();
                 generated[temperature] = samples;
             }

@@ -56,7 +56,11 @@ public sealed class Lj7TemperatureSampleTests : IDisposable
         foreach (var temperature in root.GetProperty("temperatures").EnumerateObject())
         {
             var result = temperature.Value;
-            foreach (var name in new[] { "freeEnergyRmse", "symmetrizedKl", "klFloor", "exactVersusSampledRmse", "exactVersusFlowSamplesRmse", "exactVersusMdRmse", "kineticTemperature" })
+            result.GetProperty("variable").GetString().Should().Be("EncoderMeans", "the figures come from the collective-variable prior, which training fits");
+            result.GetProperty("generatedPopulations").EnumerateArray().Sum(p => p.GetDouble()).Should().BeApproximately(1, 1e-9);
+            result.GetProperty("mdPopulations").EnumerateArray().Sum(p => p.GetDouble()).Should().BeApproximately(1, 1e-9);
+            result.GetProperty("nearestTrainingTemperature").GetDouble().Should().BeOneOf(0.2, 0.5);
+            foreach (var name in new[] { "freeEnergyRmse", "freeEnergyRmseFloor", "nearestModelRmse", "nearestMdRmse", "bottleneckRmse", "bottleneckPosteriorRmse", "largestPopulationError", "symmetrizedKl", "klFloor", "exactVersusSampledRmse", "exactVersusFlowSamplesRmse", "exactVersusMdRmse", "kineticTemperature" })
             {
                 result.GetProperty(name).GetDouble().Should().BeGreaterThanOrEqualTo(0, $"{name} at k_B T = {temperature.Name}");
             }

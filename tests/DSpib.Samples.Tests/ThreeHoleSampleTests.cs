@@ -52,6 +52,14 @@ public sealed class ThreeHoleSampleTests : IDisposable
             kl.Should().BeGreaterThanOrEqualTo(0, $"a divergence ({name})");
             double.IsFinite(floor).Should().BeTrue($"the floor of {name} is a number");
             floor.Should().BeGreaterThanOrEqualTo(0, $"a divergence ({name})");
+            foreach (var divergence in new[] { "bottleneckKl", "bottleneckPosteriorKl", "posteriorKlFloor" })
+            {
+                model.GetProperty(divergence).GetDouble().Should().BeGreaterThanOrEqualTo(0, $"{divergence} of {name} is a divergence");
+            }
+
+            var generated = model.GetProperty("generatedPopulations").EnumerateArray().Select(p => p.GetDouble()).ToArray();
+            generated.Should().HaveCount(model.GetProperty("states").GetInt32(), name);
+            generated.Sum().Should().BeApproximately(1, 1e-9, name);
             model.GetProperty("states").GetInt32().Should().BeGreaterThanOrEqualTo(1, name);
             model.GetProperty("statePopulations").GetArrayLength().Should().Be(model.GetProperty("states").GetInt32(), name);
             model.GetProperty("epochs").GetInt32().Should().BeGreaterThan(0, name);

@@ -28,18 +28,19 @@ internal static class CollectiveVariablePriorFit
     /// Trains a copy of <paramref name="network"/>'s diffusion prior on the encoder means and installs it as the
     /// network's collective-variable prior.
     /// </summary>
-    /// <returns>Epochs trained, the test loss of the starting weights and the best one (NaN without test pairs).</returns>
-    public static (int Epochs, double InitialTestLoss, double BestTestLoss) Fit(
+    /// <returns>Epochs trained, the test losses of the starting and the kept weights, and the time it took.</returns>
+    public static CollectiveVariablePriorFitReport Fit(
         ModelNetwork network, DiffusionPriorOptions diffusion, TrainingTensors data, IReadOnlyList<double> pairTemperatures, TrainingOptions options, Generator generator, ILogger logger, CancellationToken cancellationToken)
     {
         var joint = network.Diffusion ?? throw new InvalidOperationException("The collective-variable prior needs a model with a diffusion prior.");
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         var prior = NetworkFactory.DiffusionPrior(diffusion, network.Encoder.LatentDimension, joint.ReferenceTemperature, network.Backend);
         try
         {
             CopyWeights(joint, prior);
-            var result = Train(prior, network, data, pairTemperatures, options, generator, logger, cancellationToken);
+            var (epochs, initial, best) = Train(prior, network, data, pairTemperatures, options, generator, logger, cancellationToken);
             network.ReplaceCollectiveVariableDiffusion(prior);
-            return result;
+            return new CollectiveVariablePriorFitReport(epochs, initial, best, stopwatch.Elapsed);
         }
         catch
         {

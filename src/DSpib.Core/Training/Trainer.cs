@@ -166,10 +166,11 @@ public sealed class Trainer
         }
 
         run.Relabel(isFinal: true);
+        CollectiveVariablePriorFitReport? meansFit = null;
         if (network.Diffusion is not null && Options.CollectiveVariablePriorEpochs > 0 && stopReason is not (TrainingStopReason.Cancelled or TrainingStopReason.Diverged))
         {
             // The encoder is final from here on: the means the collective-variable prior learns are those users get.
-            CollectiveVariablePriorFit.Fit(network, model.Options.Diffusion!, tensors, pairs.Temperature, Options, trainingGenerator, _logger, cancellationToken);
+            meansFit = CollectiveVariablePriorFit.Fit(network, model.Options.Diffusion!, tensors, pairs.Temperature, Options, trainingGenerator, _logger, cancellationToken);
             if (cancellationToken.IsCancellationRequested)
             {
                 stopReason = TrainingStopReason.Cancelled;
@@ -192,7 +193,7 @@ public sealed class Trainer
             TrainingLog.Finished(_logger, stopReason, run.History.Count, run.Elapsed.TotalSeconds, network.StateCount);
         }
 
-        var report = new TrainingReport(run.History, run.Refinements, assignment.Labels, assignment.Populations, pairs, split, stopReason, run.Elapsed);
+        var report = new TrainingReport(run.History, run.Refinements, assignment.Labels, assignment.Populations, pairs, split, stopReason, run.Elapsed + (meansFit?.Elapsed ?? TimeSpan.Zero), meansFit);
         if (run.Divergence is { } divergence)
         {
             TrainingLog.Diverged(_logger, divergence.Describe(modelKept: true));

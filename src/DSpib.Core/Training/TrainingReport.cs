@@ -14,8 +14,10 @@ public sealed class TrainingReport
         TimeLaggedPairs pairs,
         DataSplit split,
         TrainingStopReason stopReason,
-        TimeSpan elapsed)
+        TimeSpan elapsed,
+        CollectiveVariablePriorFitReport? collectiveVariablePrior)
     {
+        CollectiveVariablePrior = collectiveVariablePrior;
         History = history;
         Refinements = refinements;
         FinalLabels = finalLabels;
@@ -85,6 +87,12 @@ public sealed class TrainingReport
         return result;
     }
 
-    /// <summary>Wall-clock training time.</summary>
+    /// <summary>
+    /// How the collective-variable prior was fitted; <see langword="null"/> when none was (SPIB baseline,
+    /// <c>WithCollectiveVariablePrior(0)</c>, or training cancelled or diverged before it).
+    /// </summary>
+    public CollectiveVariablePriorFitReport? CollectiveVariablePrior { get; }
+
+    /// <summary>Wall-clock training time, fitting the collective-variable prior included.</summary>
     public TimeSpan Elapsed { get; }
 }

@@ -31,21 +31,23 @@ public sealed class CollectiveVariablePriorTests(TrainedModels trained)
     }
 
     [Fact]
-    public void Fit_KeepsTheBestTestLoss_WhichIsNoWorseThanTheJointPriorsOnTheMeans()
+    public void Fit_KeepsTheBestTestLoss_WhichIsNoWorseThanTheJointPriorsOnTheMeans_AndReportsIt()
     {
         var logger = new RecordingLogger();
         using var model = TrainedModels.NewDiffusionModel(TemperatureLaw.Linear);
 
-        Trainer.Create().WithLag(20).WithBeta(1e-2).WithRefinement(2, patience: 0, tolerance: 10).WithJointTraining(patience: 0, noiseDraws: 2)
+        var report = Trainer.Create().WithLag(20).WithBeta(1e-2).WithRefinement(2, patience: 0, tolerance: 10).WithJointTraining(patience: 0, noiseDraws: 2)
             .WithMaxEpochs(20).WithSeed(5).WithCollectiveVariablePrior(maxEpochs: 8, patience: 3).WithLogger(logger).Build()
             .Fit(model, trained.Data, trained.Labels);
 
-        var fitted = logger.Messages.Single(m => m.Message.StartsWith("Collective-variable prior fitted", StringComparison.Ordinal)).Message;
-        var numbers = System.Text.RegularExpressions.Regex.Matches(fitted, @"-?\d+\.\d+").Select(m => double.Parse(m.Value, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        numbers.Should().HaveCount(2, fitted);
-        numbers[1].Should().BeLessThanOrEqualTo(numbers[0], "the starting weights are a candidate, so the kept loss is at most theirs");
-        var epochs = logger.Messages.Count(m => m.Message.StartsWith("Collective-variable prior, epoch", StringComparison.Ordinal));
-        epochs.Should().BeInRange(1, 8);
+        var fit = report.CollectiveVariablePrior!;
+        fit.Epochs.Should().BeInRange(1, 8);
+        double.IsFinite(fit.InitialTestLoss).Should().BeTrue();
+        fit.TestLoss.Should().BeLessThanOrEqualTo(fit.InitialTestLoss, "the starting weights are a candidate, so the kept loss is at most theirs");
+        fit.Elapsed.Should().BePositive().And.BeLessThan(report.Elapsed, "the report's time includes the fit");
+        logger.Messages.Count(m => m.Message.StartsWith("Collective-variable prior, epoch", StringComparison.Ordinal)).Should().Be(fit.Epochs);
+        logger.Messages.Should().ContainSingle(m => m.Message.StartsWith("Collective-variable prior fitted", StringComparison.Ordinal));
+        trained.SpibReport.CollectiveVariablePrior.Should().BeNull("the SPIB baseline has no diffusion model");
     }
 
     [Fact]
