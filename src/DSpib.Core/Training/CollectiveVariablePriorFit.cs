@@ -143,8 +143,8 @@ internal static class CollectiveVariablePriorFit
             var weight = data.Weight.index_select(0, pairs);
             using var batchTemperatures = temperatures.Select(pairs);
             var perPair = prior.DenoisingLoss(means.index_select(0, pairs), batchTemperatures, options.NoiseDraws, generator, options.Weighting);
-            sum += (weight * perPair).sum().ToDouble();
-            weights += weight.sum().ToDouble();
+            sum += (weight * perPair).sum().to(ScalarType.Float64).item<double>();
+            weights += weight.sum().to(ScalarType.Float64).item<double>();
         }
 
         return sum / weights;

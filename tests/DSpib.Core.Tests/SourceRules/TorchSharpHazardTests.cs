@@ -31,6 +31,7 @@ public sealed class TorchSharpHazardTests
     [InlineData("TorchSharp.torch::arange(TorchSharp.Scalar,System.Nullable`1<TorchSharp.torch/ScalarType>,TorchSharp.torch/Device,Boolean)", "implicit conversion")]
     [InlineData("TorchSharp.torch/Tensor::add(TorchSharp.torch/Tensor)", "implicit conversion")]
     [InlineData("TorchSharp.torch/Tensor::op_Addition(TorchSharp.torch/Tensor,TorchSharp.torch/Tensor)", "calls TorchSharp.torch/Tensor::add(")]
+    [InlineData("TorchSharp.TensorExtensionMethods::ToDouble(TorchSharp.torch/Tensor)", "Tensor.ToScalar")]
     public void TheAnalysis_FindsTheKnownMakers_WithTheirReason(string member, string reason)
     {
         Makers.Value.Should().ContainKey(member);

@@ -47,6 +47,12 @@ internal static class TorchSharpHazards
                 {
                     made ??= name;
                 }
+                else if ((type, name) is ("TorchSharp.torch/Tensor", "ToScalar"))
+                {
+                    // Tensor.ToScalar hands its caller a new Scalar; a caller that drops it (ToDouble, ToSingle, ...)
+                    // leaves it to the finalizer.
+                    made ??= "Tensor.ToScalar";
+                }
                 else if (name == "Dispose" && type is "TorchSharp.Scalar" or "System.IDisposable")
                 {
                     disposes = true;
