@@ -166,7 +166,7 @@ internal static class AlanineRun
         var trainer = options.Training.ToTrainer(options.Seed).Build();
         log.WriteLine($"Training D-SPIB (lag {options.Training.Lag} frames = {20 * options.Training.Lag} ps, beta {options.Training.Beta})...");
         var report = trainer.Fit(model, data, labels, new EpochPrinter(log, "D-SPIB", every: 10), cancellationToken);
-        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {report.StateCount} states after {report.History.Count} epochs ({report.StopReason}) in {report.Elapsed.TotalSeconds:F0} s"));
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {report.StateCount} states after {report.History.Count} epochs ({report.StopReason}) in {report.Elapsed.TotalSeconds:F0} s{EpochPrinter.DescribeFit(report)}"));
         model.Save(Path.Combine(options.Output, ModelFileName));
         return new TrainingSummary(
             report.StateCount,

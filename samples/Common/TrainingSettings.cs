@@ -43,6 +43,9 @@ public sealed record TrainingSettings
     /// <summary>Decay of the moving average of the score network's weights over the joint phase (0: off).</summary>
     public double ScoreAveraging { get; init; }
 
+    /// <summary>Epoch cap of the collective-variable prior's fit after training (0: none).</summary>
+    public int CollectiveVariablePriorEpochs { get; init; } = 200;
+
     /// <summary>The usage lines of these options, showing this instance's values as the defaults.</summary>
     public string Usage() => string.Create(CultureInfo.InvariantCulture, $"""
           --lag N                     lag in frames ({Lag})
@@ -56,6 +59,7 @@ public sealed record TrainingSettings
           --draws N                   noise draws per latent sample in the diffusion term ({NoiseDraws}; reference 16)
           --max-epochs N              epoch cap per phase ({MaxEpochs})
           --score-averaging X         decay of the score network's weight average over the joint phase ({(ScoreAveraging > 0 ? ScoreAveraging : "0: off")})
+          --cv-epochs N               epoch cap of the collective-variable prior, fitted on the encoder means after training ({CollectiveVariablePriorEpochs}; 0: none)
         """);
 
     /// <summary>Reads these options from <paramref name="line"/>, with <paramref name="defaults"/> for those not given.</summary>
@@ -73,6 +77,7 @@ public sealed record TrainingSettings
             NoiseDraws = line.WholeNumber("--draws", defaults.NoiseDraws),
             MaxEpochs = line.WholeNumber("--max-epochs", defaults.MaxEpochs),
             ScoreAveraging = line.Fraction("--score-averaging", defaults.ScoreAveraging),
+            CollectiveVariablePriorEpochs = line.WholeNumber("--cv-epochs", defaults.CollectiveVariablePriorEpochs, minimum: 0),
         };
 
     /// <summary>The trainer with these settings, <paramref name="seed"/> and <paramref name="weighting"/>; the caller chooses the schedule.</summary>
@@ -82,7 +87,8 @@ public sealed record TrainingSettings
             .WithLag(Lag).WithBatchSize(BatchSize).WithLearningRate(LearningRate).WithBeta(Beta)
             .WithRefinement(Refinements, Patience, Tolerance)
             .WithJointTraining(JointPatience, NoiseDraws, weighting)
-            .WithMaxEpochs(MaxEpochs).WithSeed(seed);
+            .WithMaxEpochs(MaxEpochs).WithSeed(seed)
+            .WithCollectiveVariablePrior(CollectiveVariablePriorEpochs);
         return ScoreAveraging > 0 ? builder.WithScoreAveraging(ScoreAveraging) : builder;
     }
 }

@@ -87,7 +87,7 @@ internal static class Lj7Run
             var trainer = options.Training.ToTrainer(options.Seed, options.Weighting == "likelihood" ? DiffusionWeighting.Likelihood : DiffusionWeighting.Unweighted).Build();
             log.WriteLine($"Training D-SPIB on {descriptors.TotalFrames:N0} frames (lag {options.Training.Lag}, beta {options.Training.Beta}, law {options.Law}, embedding {options.Embedding}, weighting {options.Weighting})...");
             var report = trainer.Fit(model, descriptors, labels, new EpochPrinter(log, "D-SPIB", every: 10), cancellationToken);
-            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {report.StateCount} states after {report.History.Count} epochs ({report.StopReason}) in {report.Elapsed.TotalSeconds:F0} s"));
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {report.StateCount} states after {report.History.Count} epochs ({report.StopReason}) in {report.Elapsed.TotalSeconds:F0} s{EpochPrinter.DescribeFit(report)}"));
 
             // The trained model is kept beside the results, so that they can be examined again (--model) without training.
             model.Save(Path.Combine(options.Output, ModelFileName));

@@ -92,7 +92,7 @@ internal static class ThreeHoleRun
 
         log.WriteLine($"Training {description} on {data.TotalFrames:N0} frames (lag {options.Training.Lag}, beta {options.Training.Beta}, batch {options.Training.BatchSize})...");
         var report = ThreeHoleModels.Trainer(name, options).Fit(model, data, labels, new EpochPrinter(log, name, every: 10), cancellationToken);
-        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {report.StateCount} states after {report.History.Count} epochs ({report.StopReason}) in {report.Elapsed.TotalSeconds:F0} s"));
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {report.StateCount} states after {report.History.Count} epochs ({report.StopReason}) in {report.Elapsed.TotalSeconds:F0} s{EpochPrinter.DescribeFit(report)}"));
 
         // Boltzmann population of each state: the grid's weights summed over the points the model assigns to it.
         var statesOnGrid = model.PredictStates(grid.Points());

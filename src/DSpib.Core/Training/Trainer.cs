@@ -193,7 +193,7 @@ public sealed class Trainer
             TrainingLog.Finished(_logger, stopReason, run.History.Count, run.Elapsed.TotalSeconds, network.StateCount);
         }
 
-        var report = new TrainingReport(run.History, run.Refinements, assignment.Labels, assignment.Populations, pairs, split, stopReason, run.Elapsed + (meansFit?.Elapsed ?? TimeSpan.Zero), meansFit);
+        var report = new TrainingReport(run.History, run.Refinements, assignment.Labels, assignment.Populations, pairs, split, stopReason, run.Elapsed, meansFit);
         if (run.Divergence is { } divergence)
         {
             TrainingLog.Diverged(_logger, divergence.Describe(modelKept: true));
