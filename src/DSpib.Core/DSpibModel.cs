@@ -4,6 +4,7 @@ using DSpib.Diffusion;
 using DSpib.Internal;
 using DSpib.Spib;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -241,8 +242,15 @@ public sealed class DSpibModel : IDisposable, IDiffusionPriorOwner, IVampPriorOw
     /// <exception cref="InvalidOperationException">The model is not trained.</exception>
     public void Save(string path)
     {
-        using var call = NativeLifetime.Enter(this);
-        ModelFile.Save(this, path);
+        try
+        {
+            using var call = NativeLifetime.Enter(this);
+            ModelFile.Save(this, path);
+        }
+        catch (Exception exception) when (FailureLog.Record(_logger, "Saving the model", exception))
+        {
+            throw;
+        }
     }
 
     /// <summary>Writes the trained model file to <paramref name="stream"/> (at its current position; the stream stays open).</summary>
@@ -250,8 +258,15 @@ public sealed class DSpibModel : IDisposable, IDiffusionPriorOwner, IVampPriorOw
     /// <exception cref="InvalidOperationException">The model is not trained.</exception>
     public void Save(Stream stream)
     {
-        using var call = NativeLifetime.Enter(this);
-        ModelFile.Save(this, stream);
+        try
+        {
+            using var call = NativeLifetime.Enter(this);
+            ModelFile.Save(this, stream);
+        }
+        catch (Exception exception) when (FailureLog.Record(_logger, "Saving the model", exception))
+        {
+            throw;
+        }
     }
 
     /// <summary>
@@ -262,25 +277,39 @@ public sealed class DSpibModel : IDisposable, IDiffusionPriorOwner, IVampPriorOw
     /// <param name="path">The model file.</param>
     /// <param name="backend">Where to put the model (default: the CPU in the precision it was saved in). Another device or precision works: the weights are converted.</param>
     /// <param name="temperatureLaw">The law of a model trained with <see cref="TemperatureLaw.Custom"/>, whose function a file cannot hold (matched by name); leave it out otherwise.</param>
-    /// <param name="logger">Receives the model's warnings (default none).</param>
+    /// <param name="logger">Receives the model's warnings, and the error when loading fails (default none).</param>
     /// <exception cref="Persistence.ModelFileException">The file cannot be read; <see cref="Persistence.ModelFileException.Reason"/> says why.</exception>
     /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
     public static DSpibModel Load(string path, DeviceBackend? backend = null, TemperatureLaw? temperatureLaw = null, ILogger? logger = null)
     {
-        using var call = NativeLifetime.Enter();
-        return ModelFile.Load(path, backend, temperatureLaw, logger);
+        try
+        {
+            using var call = NativeLifetime.Enter();
+            return ModelFile.Load(path, backend, temperatureLaw, logger);
+        }
+        catch (Exception exception) when (FailureLog.Record(logger ?? NullLogger.Instance, "Loading a model", exception))
+        {
+            throw;
+        }
     }
 
     /// <summary>Loads a model file from <paramref name="stream"/>; see <see cref="Load(string, DeviceBackend?, TemperatureLaw?, ILogger?)"/>.</summary>
     /// <param name="stream">A readable stream holding a model file from its current position.</param>
     /// <param name="backend">Where to put the model (default: the CPU in the precision it was saved in).</param>
     /// <param name="temperatureLaw">The law of a model trained with a custom temperature law; leave it out otherwise.</param>
-    /// <param name="logger">Receives the model's warnings (default none).</param>
+    /// <param name="logger">Receives the model's warnings, and the error when loading fails (default none).</param>
     /// <exception cref="Persistence.ModelFileException">The content cannot be read; <see cref="Persistence.ModelFileException.Reason"/> says why.</exception>
     public static DSpibModel Load(Stream stream, DeviceBackend? backend = null, TemperatureLaw? temperatureLaw = null, ILogger? logger = null)
     {
-        using var call = NativeLifetime.Enter();
-        return ModelFile.Load(stream, "The model stream", backend, temperatureLaw, logger);
+        try
+        {
+            using var call = NativeLifetime.Enter();
+            return ModelFile.Load(stream, "The model stream", backend, temperatureLaw, logger);
+        }
+        catch (Exception exception) when (FailureLog.Record(logger ?? NullLogger.Instance, "Loading a model", exception))
+        {
+            throw;
+        }
     }
 
     /// <inheritdoc />

@@ -18,7 +18,7 @@ internal static class DiffusionLog
         LoggerMessage.Define<double, double, double>(
             LogLevel.Warning,
             new EventId(301, nameof(Extrapolating)),
-            "k_B T = {Temperature} is outside the training temperatures ({Lowest} to {Highest}): the prior extrapolates, and its error grows with the distance (docs/concepts.md, supported temperatures).");
+            "k_B T = {Temperature} is outside the training temperatures ({Lowest} to {Highest}): the prior extrapolates, and its error grows with the distance (docs/how-to/temperatures.md, supported temperatures).");
 
     private static readonly Action<ILogger, string, Exception?> NonFiniteMessage =
         LoggerMessage.Define<string>(LogLevel.Error, new EventId(302, nameof(NonFinite)), "{Description}");

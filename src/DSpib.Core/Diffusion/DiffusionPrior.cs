@@ -184,6 +184,18 @@ public sealed class DiffusionPrior
     /// </summary>
     private void CheckTemperature(double temperature)
     {
+        try
+        {
+            CheckTemperatureRange(temperature);
+        }
+        catch (Exception exception) when (FailureLog.Record(_owner.Logger, "The diffusion prior", exception))
+        {
+            throw;
+        }
+    }
+
+    private void CheckTemperatureRange(double temperature)
+    {
         Require.Positive(temperature, nameof(temperature), "give k_B T in the units of the training temperatures");
         var trained = _owner.TrainingTemperatures;
         if (trained.Count == 0)
@@ -222,7 +234,7 @@ public sealed class DiffusionPrior
 
         var description = string.Create(CultureInfo.InvariantCulture, $"{bad} of the {values.Length / width} {what} values at k_B T = {temperature:G4} are NaN or infinite, so none is returned: the diffusion prior is not usable here. Check that the model trained to a finite loss (DSpibModel.Training), and generate nearer to the training temperatures ({string.Join(", ", _owner.TrainingTemperatures.Select(t => t.ToString("G4", CultureInfo.InvariantCulture)))}).");
         DiffusionLog.NonFinite(_owner.Logger, description);
-        throw new InvalidOperationException(description);
+        throw FailureLog.MarkLogged(new InvalidOperationException(description));
     }
 
     /// <summary>The given grid checked, or the default one along <paramref name="dimension"/>.</summary>

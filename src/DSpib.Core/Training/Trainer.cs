@@ -57,8 +57,17 @@ public sealed class Trainer
         TrajectorySet data,
         StateLabels initialLabels,
         IProgress<EpochSummary>? progress = null,
-        CancellationToken cancellationToken = default) =>
-        Train(model, data, initialLabels, checkpoint: null, progress, cancellationToken);
+        CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return Train(model, data, initialLabels, checkpoint: null, progress, cancellationToken);
+        }
+        catch (Exception exception) when (FailureLog.Record(_logger, "Training", exception))
+        {
+            throw;
+        }
+    }
 
     /// <summary>
     /// Continues the run that wrote <paramref name="checkpointPath"/> (see <see cref="TrainerBuilder.WithCheckpoints"/>)
@@ -86,12 +95,19 @@ public sealed class Trainer
         IProgress<EpochSummary>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(checkpointPath);
-        ArgumentNullException.ThrowIfNull(model);
-        using var call = NativeLifetime.Enter(model);
-        var checkpoint = TrainingCheckpoint.Read(checkpointPath);
-        TrainingLog.Resumed(_logger, checkpointPath, checkpoint.Run.History.Length, checkpoint.Run.Phase);
-        return Train(model, data, initialLabels, checkpoint, progress, cancellationToken);
+        try
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(checkpointPath);
+            ArgumentNullException.ThrowIfNull(model);
+            using var call = NativeLifetime.Enter(model);
+            var checkpoint = TrainingCheckpoint.Read(checkpointPath);
+            TrainingLog.Resumed(_logger, checkpointPath, checkpoint.Run.History.Length, checkpoint.Run.Phase);
+            return Train(model, data, initialLabels, checkpoint, progress, cancellationToken);
+        }
+        catch (Exception exception) when (FailureLog.Record(_logger, "Resuming training", exception))
+        {
+            throw;
+        }
     }
 
     private TrainingReport Train(
@@ -162,7 +178,7 @@ public sealed class Trainer
         {
             // Nothing was learned: the model stays untrained (its outcome was cleared when the network was built).
             TrainingLog.Diverged(_logger, diverged.Describe(modelKept: false));
-            throw new TrainingDivergedException(diverged, report: null);
+            throw FailureLog.MarkLogged(new TrainingDivergedException(diverged, report: null));
         }
 
         run.Relabel(isFinal: true);
@@ -197,7 +213,7 @@ public sealed class Trainer
         if (run.Divergence is { } divergence)
         {
             TrainingLog.Diverged(_logger, divergence.Describe(modelKept: true));
-            throw new TrainingDivergedException(divergence, report);
+            throw FailureLog.MarkLogged(new TrainingDivergedException(divergence, report));
         }
 
         return stopReason == TrainingStopReason.Cancelled ? throw new TrainingCanceledException(report, cancellationToken) : report;
