@@ -135,6 +135,30 @@ public sealed class CollectiveVariableTests : IClassFixture<CollectiveVariableTe
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Activations))]
+    public void SingleFrame_AllocatesNothingAfterTheThreadsFirstCall(Activation activation)
+    {
+        var cv = _models[activation].CollectiveVariable();
+        var frames = Rows(_models.Frames, 1_000);
+        var descriptors = new double[2];
+        Span<double> value = stackalloc double[2];
+        Span<double> jacobian = stackalloc double[4];
+        cv.Evaluate(descriptors, value, jacobian);
+
+        // An integrator calls this every step: a per-call allocation would put the collector on its hot path.
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var n = 0; n < 1_000; n++)
+        {
+            descriptors[0] = frames[n, 0];
+            descriptors[1] = frames[n, 1];
+            cv.Evaluate(descriptors, value, jacobian);
+            cv.Evaluate(descriptors, value);
+        }
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0);
+    }
+
     [Fact]
     public void ConcurrentCallers_GetTheSerialResults()
     {
