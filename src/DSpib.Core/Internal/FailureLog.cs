@@ -8,13 +8,17 @@ namespace DSpib.Internal;
 /// filters (<c>catch (Exception e) when (FailureLog.Record(...))</c>), which run before the stack unwinds and never
 /// catch: the exception reaches the caller unchanged.
 /// </summary>
-internal static partial class FailureLog
+/// <remarks>
+/// Written with <see cref="LoggerMessage.Define{T1, T2}(LogLevel, EventId, string)"/> rather than [LoggerMessage], for
+/// the reason given on <c>DeviceLog</c>: the assembly stays reproducible only while one class uses the source generator.
+/// </remarks>
+internal static class FailureLog
 {
     /// <summary>The key under which an exception remembers that it was logged, so that nested calls log it once.</summary>
     private const string LoggedKey = "DSpib.FailureLogged";
 
-    [LoggerMessage(EventId = 400, Level = LogLevel.Error, Message = "{Operation} failed: {Reason}")]
-    private static partial void Failed(ILogger logger, Exception exception, string operation, string reason);
+    private static readonly Action<ILogger, string, string, Exception?> FailedMessage =
+        LoggerMessage.Define<string, string>(LogLevel.Error, new EventId(400, "Failed"), "{Operation} failed: {Reason}");
 
     /// <summary>
     /// Logs <paramref name="exception"/> unless it was logged already or is a cancellation (which the caller asked
@@ -28,7 +32,7 @@ internal static partial class FailureLog
         }
 
         MarkLogged(exception);
-        Failed(logger, exception, operation, exception.Message);
+        FailedMessage(logger, operation, exception.Message, exception);
         return false;
     }
 
