@@ -183,6 +183,25 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Fit_WithAJointEpochCap_EndsTheJointPhaseThereWhileTheSpibPhaseKeepsItsOwnCap()
+    {
+        var data = SmallData();
+        var labels = InitialLabels.KMeans(data, 30, seed: 1);
+        using var model = DSpibModel.Create()
+            .WithDiffusionPrior(DSpib.Diffusion.VpSde.Create().Discrete(100, 1e-4, 0.2).Build(), DSpib.Diffusion.ScoreNet.Create().WithHiddenLayers(16, 16).Build())
+            .Build();
+
+        // A joint patience far beyond the cap: only the cap can end the joint phase.
+        var report = Trainer.Create().WithLag(20).WithBeta(1e-2).WithRefinement(1, patience: 1).WithMaxEpochs(spibEpochs: 6, jointEpochs: 2)
+            .WithJointTraining(patience: 100, noiseDraws: 2).WithCollectiveVariablePrior(0).Build().Fit(model, data, labels);
+
+        report.History.Count(h => h.Phase == TrainingPhase.Joint).Should().Be(2);
+        report.History.Count(h => h.Phase == TrainingPhase.Spib).Should().BeInRange(1, 6);
+        report.StopReason.Should().Be(TrainingStopReason.EpochLimit);
+        model.Training!.IsComplete.Should().BeTrue();
+    }
+
+    [Fact]
     public void Fit_DSpibAtTwoTemperatures_SameSeeds_GivesBitwiseIdenticalLossesAndSamples()
     {
         // The same frames at two temperatures: the joint phase then conditions on two distinct temperatures.
