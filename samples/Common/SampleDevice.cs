@@ -10,11 +10,16 @@ namespace DSpib.Samples;
 public static class SampleDevice
 {
     /// <summary>The usage line of <c>--products</c>.</summary>
-    public const string ProductsUsage = "  --products exact|fast       float32 matrix products: exact, or fast through oneDNN where the CPU has AVX-512 (exact)";
+    public const string ProductsUsage = "  --products exact|fast|bf16  matrix products: exact float32, fast float32 through oneDNN where the CPU has AVX-512, or\n                              the score network's in bfloat16 where it has AVX512_BF16 (exact)";
 
     /// <summary>The command-line name of a product precision.</summary>
     /// <param name="products">The precision.</param>
-    public static string Name(ProductPrecision products) => products == ProductPrecision.FastFloat32 ? "fast" : "exact";
+    public static string Name(ProductPrecision products) => products switch
+    {
+        ProductPrecision.FastFloat32 => "fast",
+        ProductPrecision.BFloat16 => "bf16",
+        _ => "exact",
+    };
 
     /// <summary>Reads <c>--products</c>.</summary>
     /// <param name="line">The command line.</param>
@@ -22,7 +27,12 @@ public static class SampleDevice
     public static ProductPrecision ParseProducts(CommandLine line, ProductPrecision fallback)
     {
         ArgumentNullException.ThrowIfNull(line);
-        return line.Choice("--products", Name(fallback), "exact", "fast") == "fast" ? ProductPrecision.FastFloat32 : ProductPrecision.Exact;
+        return line.Choice("--products", Name(fallback), "exact", "fast", "bf16") switch
+        {
+            "fast" => ProductPrecision.FastFloat32,
+            "bf16" => ProductPrecision.BFloat16,
+            _ => ProductPrecision.Exact,
+        };
     }
 
     /// <summary>

@@ -39,6 +39,7 @@ internal static class NetworkFactory
             {
                 var reference = shape.ReferenceTemperature ?? throw new ArgumentException("A model with a diffusion prior needs its reference temperature.", nameof(shape));
                 diffusion = Add(modules, new DiffusionPriorNetwork(diffusionOptions.Sde, diffusionOptions.ScoreNet, options.LatentDimension, reference, type, initGenerator));
+                diffusion.ReducedProducts = backend.ReducedProductType;
                 diffusion.to(backend.Device);
             }
 
@@ -63,7 +64,10 @@ internal static class NetworkFactory
     public static DiffusionPriorNetwork DiffusionPrior(DiffusionPriorOptions options, int latentDimension, double referenceTemperature, DeviceBackend backend)
     {
         using var placeholder = new Generator(0);
-        var prior = new DiffusionPriorNetwork(options.Sde, options.ScoreNet, latentDimension, referenceTemperature, backend.ScalarType, placeholder);
+        var prior = new DiffusionPriorNetwork(options.Sde, options.ScoreNet, latentDimension, referenceTemperature, backend.ScalarType, placeholder)
+        {
+            ReducedProducts = backend.ReducedProductType,
+        };
         try
         {
             prior.to(backend.Device);

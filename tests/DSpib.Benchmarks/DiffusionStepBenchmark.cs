@@ -1,4 +1,5 @@
 using System.Globalization;
+using DSpib.Devices;
 using DSpib.Diffusion;
 using DSpib.Training;
 using TorchSharp;
@@ -17,11 +18,14 @@ internal static class DiffusionStepBenchmark
     private const int Draws = 16;
     private const int SamplerRows = 5_000;
 
-    public static IEnumerable<Measurement> Run(int repeats = 15, int stepsPerRepeat = 20)
+    public static IEnumerable<Measurement> Run(DeviceBackend backend, int repeats = 15, int stepsPerRepeat = 20)
     {
         using var generator = new Generator(1);
         var sde = VpSde.Create().Discrete(100, 1e-4, 0.2).Build();
-        using var prior = new DiffusionPriorNetwork(sde, ScoreNet.Create().Reference().Build(), 2, 0.2, ScalarType.Float32, generator);
+        using var prior = new DiffusionPriorNetwork(sde, ScoreNet.Create().Reference().Build(), 2, 0.2, ScalarType.Float32, generator)
+        {
+            ReducedProducts = backend.ReducedProductType,
+        };
         using var optimizer = new FlatAdam(prior.parameters(), 1e-3);
         using var latent = randn([Batch, 2], generator: generator);
         using var temperatures = BatchTemperatures.Uniform(prior, 0.2, Batch, ScalarType.Float32, CPU);

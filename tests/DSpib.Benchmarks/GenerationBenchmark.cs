@@ -1,4 +1,5 @@
 using System.Globalization;
+using DSpib.Devices;
 using DSpib.Diffusion;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -12,11 +13,14 @@ namespace DSpib.Benchmarks;
 /// </summary>
 internal static class GenerationBenchmark
 {
-    public static IEnumerable<Measurement> Run(int repeats = 5)
+    public static IEnumerable<Measurement> Run(DeviceBackend backend, int repeats = 5)
     {
         using var generator = new Generator(1);
         var sde = VpSde.Create().Discrete(100, 1e-4, 0.2).Build();
-        using var prior = new DiffusionPriorNetwork(sde, ScoreNet.Create().Reference().Build(), 2, 0.2, ScalarType.Float32, generator);
+        using var prior = new DiffusionPriorNetwork(sde, ScoreNet.Create().Reference().Build(), 2, 0.2, ScalarType.Float32, generator)
+        {
+            ReducedProducts = backend.ReducedProductType,
+        };
         prior.eval();
         var settings = new Dictionary<string, string>
         {

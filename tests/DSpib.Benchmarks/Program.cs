@@ -17,7 +17,8 @@ ProductPrecision? products = Option("--precision") switch
     null => null,
     "exact" => ProductPrecision.Exact,
     "fast" => ProductPrecision.FastFloat32,
-    var other => throw new ArgumentException($"--precision is exact or fast, not '{other}'."),
+    "bf16" => ProductPrecision.BFloat16,
+    var other => throw new ArgumentException($"--precision is exact, fast or bf16, not '{other}'."),
 };
 
 // The process-wide settings an application asks for: the thread count and the float32 product precision only when the
@@ -37,9 +38,9 @@ List<Measurement>? results = figure switch
     "spib-step" => StepProfile.Run(states: 100, steps: 200).Concat(StepProfile.Run(states: 3, steps: 200)).ToList(),
     "memory" => MemoryBenchmark.Run().ToList(),
     "simulation" => SimulationBenchmark.Run().ToList(),
-    "diffusion-step" => DiffusionStepBenchmark.Run().ToList(),
+    "diffusion-step" => DiffusionStepBenchmark.Run(backend).ToList(),
     "dspib-epoch" => [DSpibEpochBenchmark.Run()],
-    "generation" => GenerationBenchmark.Run().ToList(),
+    "generation" => GenerationBenchmark.Run(backend).ToList(),
     "collective-variable" => CollectiveVariableBenchmark.Run().ToList(),
     "matmul" => MatrixMultiplyCeiling.Run().ToList(),
     "fuzz" => FuzzBenchmark.Run(Option("--scale") is { } scale ? double.Parse(scale, CultureInfo.InvariantCulture) : 1, args.Contains("--reseal-manifest"), Option("--only")).ToList(),

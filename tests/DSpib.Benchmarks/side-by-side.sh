@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Times the library and the PyTorch formulation of the same computations in alternation, so that both sides of each
 # ratio see the same machine state. Usage: tests/DSpib.Benchmarks/side-by-side.sh [rounds] [output-folder] [precisions]
-# precisions: the library's float32 products, comma-separated (exact, fast; default exact), each timed in turn per round.
+# precisions: the library's products, comma-separated (exact, fast, bf16; default exact), each timed in turn per round.
 # Needs Debian's PyTorch (apt-get install python3-torch libopenblas0-pthread) and a Release build of the benchmarks.
 set -euo pipefail
 rounds="${1:-2}"

@@ -112,7 +112,8 @@ public sealed class ThreeHoleSampleTests : IDisposable
     [Theory]
     [InlineData("exact", DSpib.Devices.ProductPrecision.Exact)]
     [InlineData("fast", DSpib.Devices.ProductPrecision.FastFloat32)]
-    public void Parse_Products_NamesTheFloat32ProductPrecision(string value, DSpib.Devices.ProductPrecision expected)
+    [InlineData("bf16", DSpib.Devices.ProductPrecision.BFloat16)]
+    public void Parse_Products_NamesTheProductPrecision(string value, DSpib.Devices.ProductPrecision expected)
     {
         SampleOptions.Parse(["--products", value]).Products.Should().Be(expected);
         SampleOptions.Parse([]).Products.Should().Be(DSpib.Devices.ProductPrecision.Exact);
@@ -125,7 +126,7 @@ public sealed class ThreeHoleSampleTests : IDisposable
     [InlineData("--samples", "ten", "*--samples*whole number*ten*")]
     [InlineData("--samples", "10", "*--samples*at least 100*")]
     [InlineData("--threads", "0", "*--threads*at least 1*")]
-    [InlineData("--products", "bf16", "*--products*exact, fast*bf16*")]
+    [InlineData("--products", "bfloat16", "*--products*exact, fast, bf16*bfloat16*")]
     [InlineData("--beta", "-1", "*--beta*positive number*")]
     [InlineData("--lag", "5000", "*--lag*shorter than --frames*")]
     [InlineData("--score-averaging", "1", "*--score-averaging*from 0 up to (not including) 1*")]

@@ -22,7 +22,7 @@ public sealed class CpuBackend : DeviceBackend
 
         if (products is { } requested && !Enum.IsDefined(requested))
         {
-            throw new ArgumentOutOfRangeException(nameof(products), products, "Use ProductPrecision.Exact or ProductPrecision.FastFloat32, or null to keep the process-wide setting.");
+            throw new ArgumentOutOfRangeException(nameof(products), products, "Use ProductPrecision.Exact, FastFloat32 or BFloat16, or null to keep the process-wide setting.");
         }
 
         Threads = threads;
@@ -39,7 +39,7 @@ public sealed class CpuBackend : DeviceBackend
 
     /// <summary>
     /// The float32 products the process computes since this backend last applied <see cref="Products"/>:
-    /// <see cref="ProductPrecision.Exact"/> when fast products were asked for but are not available here, and
+    /// <see cref="ProductPrecision.Exact"/> when fast or bfloat16 products were asked for but are not available here, and
     /// <see langword="null"/> before <see cref="Activate"/> or when no product precision was requested.
     /// </summary>
     public ProductPrecision? ProductsInEffect => _productsInEffect;
@@ -60,13 +60,18 @@ public sealed class CpuBackend : DeviceBackend
             return;
         }
 
-        var outcome = _switch.Apply(requested);
+        var outcome = requested == ProductPrecision.BFloat16 && Precision != TensorPrecision.Float32
+            ? _switch.Apply(ProductPrecision.Exact) with { Reason = "bfloat16 products are for float32 models, and this backend's tensors are float64" }
+            : _switch.Apply(requested);
         _productsInEffect = outcome.InEffect;
         if (Interlocked.Exchange(ref _reported, 1) == 0)
         {
             Report(requested, outcome);
         }
     }
+
+    /// <inheritdoc />
+    internal override torch.ScalarType? ReducedProductType => _productsInEffect == ProductPrecision.BFloat16 ? torch.ScalarType.BFloat16 : null;
 
     /// <inheritdoc />
     public override string ToString() => Products is { } products ? $"{base.ToString()}, {products} products" : base.ToString();

@@ -54,6 +54,12 @@ public abstract class DeviceBackend
     internal torch.ScalarType ScalarType => Precision == TensorPrecision.Float64 ? torch.ScalarType.Float64 : torch.ScalarType.Float32;
 
     /// <summary>
+    /// The element type of the score network's reduced-precision products on this backend, or <see langword="null"/>
+    /// for products in <see cref="ScalarType"/> (the default).
+    /// </summary>
+    internal virtual torch.ScalarType? ReducedProductType => null;
+
+    /// <summary>
     /// Applies process-wide settings this backend was explicitly asked for (such as a CPU thread count)
     /// before a model is built or trained on it. The default does nothing.
     /// </summary>
@@ -74,7 +80,8 @@ public abstract class DeviceBackend
     /// setting alone, which is exact products unless the application changed it. Like the thread count this is global
     /// to the process (a libtorch setting), applied when a model on this backend is built, loaded or trained, and not
     /// undone afterwards. <see cref="ProductPrecision.FastFloat32"/> takes effect only where libtorch supports it (CPUs
-    /// with AVX-512); elsewhere products stay exact, <see cref="CpuBackend.ProductsInEffect"/> says so and
+    /// with AVX-512), <see cref="ProductPrecision.BFloat16"/> only on CPUs with AVX512_BF16 and for float32 models;
+    /// elsewhere products stay exact, <see cref="CpuBackend.ProductsInEffect"/> says so and
     /// <paramref name="logger"/> is told why, once.
     /// </param>
     /// <param name="logger">Receives one message about the product precision when one is requested; <see langword="null"/> for none.</param>

@@ -20,4 +20,15 @@ public enum ProductPrecision
     /// <see cref="CpuBackend.ProductsInEffect"/>.
     /// </summary>
     FastFloat32,
+
+    /// <summary>
+    /// Mixed precision for the diffusion prior's score network: its hidden layers' products take bfloat16 operands
+    /// (8 significant bits) with float32 accumulation, while its weights, gradients, optimizer state and the first and
+    /// output layers stay float32; every other product is exact float32. About twice the product rate of float32 on a
+    /// CPU with a bfloat16 instruction set (AVX512_BF16). On a CPU without it, or a model in float64
+    /// (<see cref="TensorPrecision.Float64"/>), or when the running libtorch does not offer the check, the backend keeps
+    /// <see cref="Exact"/> products, logs why once, and reports it in <see cref="CpuBackend.ProductsInEffect"/>. Applies
+    /// to models built, loaded or trained on the backend; it is not stored in model files.
+    /// </summary>
+    BFloat16,
 }

@@ -12,7 +12,7 @@ namespace DSpib.Devices;
 /// <remarks>
 /// The entry points are <c>at::globalContext()</c>, <c>at::Context::setFloat32Precision(Float32Backend, Float32Op,
 /// Float32Precision)</c>, <c>at::Context::float32Precision(Float32Backend, Float32Op) const</c> and
-/// <c>at::cpu::is_avx512_supported()</c>; the enumerations cross the ABI as <c>int</c>, with the values of libtorch 2.10
+/// <c>at::cpu::is_avx512_supported()</c> (with <c>at::cpu::is_avx512_bf16_supported()</c> for bfloat16 products); the enumerations cross the ABI as <c>int</c>, with the values of libtorch 2.10
 /// (the version TorchSharp 0.107 runs on). The string setter <c>setFloat32MatmulPrecision</c> is not used: a
 /// <c>std::string</c> does not cross the ABI safely. The symbol lookup is a constructor argument so that tests can give
 /// a wrong name or stand in for a CPU feature.
@@ -76,6 +76,18 @@ internal sealed class ProductPrecisionSwitch
                 }
 
                 return ProductPrecisionOutcome.Exact;
+            }
+
+            if (requested == ProductPrecision.BFloat16)
+            {
+                // The bfloat16 products are the score network's own; every float32 product of the process is exact.
+                if (!entry.HasAvx512BFloat16)
+                {
+                    return ProductPrecisionOutcome.Fallback("this CPU has no AVX512_BF16, which fast bfloat16 products need", unexpected: false);
+                }
+
+                var exact = IsReduced(before) ? SetAndReadBack(entry, context, IeeePrecision, before, ProductPrecision.Exact) : ProductPrecisionOutcome.Exact;
+                return exact.Reason is null ? new ProductPrecisionOutcome(ProductPrecision.BFloat16, null, false) : exact;
             }
 
             if (!entry.HasAvx512)
@@ -159,20 +171,21 @@ internal sealed class ProductPrecisionSwitch
         var set = _resolve(Symbols.SetFloat32Precision);
         var get = _resolve(Symbols.Float32Precision);
         var avx512 = _resolve(Symbols.CpuHasAvx512);
-        var missing = new[] { (globalContext, Symbols.GlobalContext), (set, Symbols.SetFloat32Precision), (get, Symbols.Float32Precision), (avx512, Symbols.CpuHasAvx512) }
+        var avx512BFloat16 = _resolve(Symbols.CpuHasAvx512BFloat16);
+        var missing = new[] { (globalContext, Symbols.GlobalContext), (set, Symbols.SetFloat32Precision), (get, Symbols.Float32Precision), (avx512, Symbols.CpuHasAvx512), (avx512BFloat16, Symbols.CpuHasAvx512BFloat16) }
             .Where(s => s.Item1 == 0).Select(s => s.Item2).FirstOrDefault();
         if (missing is not null)
         {
-            return new EntryPoints(missing, null, null, null, false);
+            return new EntryPoints(missing, null, null, null, false, false);
         }
 
-        var hasAvx512 = Marshal.GetDelegateForFunctionPointer<CpuFeature>(avx512)() != 0;
         return new EntryPoints(
             null,
             Marshal.GetDelegateForFunctionPointer<GlobalContextFunction>(globalContext),
             Marshal.GetDelegateForFunctionPointer<SetPrecisionFunction>(set),
             Marshal.GetDelegateForFunctionPointer<GetPrecisionFunction>(get),
-            hasAvx512);
+            Marshal.GetDelegateForFunctionPointer<CpuFeature>(avx512)() != 0,
+            Marshal.GetDelegateForFunctionPointer<CpuFeature>(avx512BFloat16)() != 0);
     }
 
     /// <summary><c>at::Context&amp; at::globalContext()</c>.</summary>
@@ -191,18 +204,19 @@ internal sealed class ProductPrecisionSwitch
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     internal delegate byte CpuFeature();
 
-    private sealed record EntryPoints(string? Missing, GlobalContextFunction? GlobalContext, SetPrecisionFunction? Set, GetPrecisionFunction? Get, bool HasAvx512);
+    private sealed record EntryPoints(string? Missing, GlobalContextFunction? GlobalContext, SetPrecisionFunction? Set, GetPrecisionFunction? Get, bool HasAvx512, bool HasAvx512BFloat16);
 }
 
 /// <summary>The exported (mangled) names of the libtorch functions <see cref="ProductPrecisionSwitch"/> calls.</summary>
-internal sealed record LibTorchSymbols(string GlobalContext, string SetFloat32Precision, string Float32Precision, string CpuHasAvx512)
+internal sealed record LibTorchSymbols(string GlobalContext, string SetFloat32Precision, string Float32Precision, string CpuHasAvx512, string CpuHasAvx512BFloat16)
 {
     /// <summary>The names in libtorch_cpu.so of libtorch 2.10 (Itanium C++ ABI, GCC).</summary>
     public static LibTorchSymbols Default { get; } = new(
         "_ZN2at13globalContextEv",
         "_ZN2at7Context19setFloat32PrecisionENS_14Float32BackendENS_9Float32OpENS_16Float32PrecisionE",
         "_ZNK2at7Context16float32PrecisionENS_14Float32BackendENS_9Float32OpE",
-        "_ZN2at3cpu19is_avx512_supportedEv");
+        "_ZN2at3cpu19is_avx512_supportedEv",
+        "_ZN2at3cpu24is_avx512_bf16_supportedEv");
 }
 
 /// <summary>What applying a product precision achieved.</summary>

@@ -43,6 +43,13 @@ internal sealed class DiffusionPriorNetwork : nn.Module, INoisePredictor
 
     public ScoreNet Architecture => network.Architecture;
 
+    /// <summary>The score network's reduced product type, or <see langword="null"/> for products in its own type (see <see cref="ScoreNetwork.ReducedProducts"/>).</summary>
+    public ScalarType? ReducedProducts
+    {
+        get => network.ReducedProducts;
+        set => network.ReducedProducts = value;
+    }
+
     /// <summary>lambda(T).</summary>
     public double Lambda(double temperature) => Sde.Lambda(temperature, ReferenceTemperature);
 

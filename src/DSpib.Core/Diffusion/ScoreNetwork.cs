@@ -69,18 +69,36 @@ internal sealed class ScoreNetwork : nn.Module
     /// <summary>Predicted noise [batch, D] for noisy latents <paramref name="z"/> [batch, D], time inputs [batch] and temperature inputs [batch].</summary>
     public Tensor forward(Tensor z, Tensor timeInput, Tensor temperatureInput) => Forward(z, Conditioning(timeInput, temperatureInput));
 
+    /// <summary>
+    /// The element type of the hidden layers' products when they are computed in reduced precision (bfloat16 operands,
+    /// float32 accumulation; weights, gradients and the optimizer stay in the network's own type), or
+    /// <see langword="null"/> for products in the network's type. The first and the output layer, whose products are
+    /// tiny, always run in the network's type, so that the noisy latent goes in and the predicted noise comes out at
+    /// full precision.
+    /// </summary>
+    public ScalarType? ReducedProducts { get; set; }
+
     /// <summary>Predicted noise [batch, D] given each hidden layer's conditioning, [batch, width] or [1, width] for all rows alike.</summary>
     public Tensor Forward(Tensor z, IReadOnlyList<Tensor> conditioning)
     {
         var h = z;
         for (var k = 0; k < layers.Count; k++)
         {
+            // From the second hidden layer on, a reduced product type carries the hidden state in that type: one cast
+            // in, one cast out, rather than two per layer.
+            var reduced = k > 0 && ReducedProducts is { } type ? type : h.dtype;
+            if (h.dtype != reduced)
+            {
+                h = h.to(reduced);
+            }
+
             // addmm adds the conditioning (bias included) in the matrix product's own pass over the output.
-            var next = ActivateInPlace(conditioning[k].addmm(h, layers[k].weight!.t()));
+            var weight = layers[k].weight!;
+            var next = ActivateInPlace(InType(conditioning[k], reduced).addmm(h, InType(weight, reduced).t()));
             h = residual[k] ? next.Plus(h) : next;
         }
 
-        return output.forward(h);
+        return output.forward(h.dtype == z.dtype ? h : h.to(z.dtype));
     }
 
     /// <summary>
@@ -134,6 +152,9 @@ internal sealed class ScoreNetwork : nn.Module
         var code = temperatureEmbedding.forward(temperatureInput);
         return temperatureProjections.Select(p => p.forward(code)).ToArray();
     }
+
+    /// <summary><paramref name="tensor"/> in <paramref name="type"/>, cast only when it is not already.</summary>
+    private static Tensor InType(Tensor tensor, ScalarType type) => tensor.dtype == type ? tensor : tensor.to(type);
 
     /// <summary>
     /// The activation, in place where its gradient needs only its output (ReLU, tanh), which saves a tensor the size

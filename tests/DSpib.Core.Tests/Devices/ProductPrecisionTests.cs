@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using DSpib.Core.Tests.Support;
 using DSpib.Devices;
+using DSpib.Diffusion;
 using Microsoft.Extensions.Logging;
 using TorchSharp;
 
@@ -140,6 +141,62 @@ public sealed class ProductPrecisionTests : IDisposable
         ProductPrecisionSwitch.LibTorch.Current().Should().Be(_before);
     }
 
+    [FactOnLinux]
+    public void BFloat16_OnThisMachine_TakesEffectExactlyWhereTheCpuHasAvx512Bf16_WithExactFloat32ProductsElsewhere()
+    {
+        SwitchWith(cpuFeature: Yes).Apply(ProductPrecision.FastFloat32);
+        var logger = new RecordingLogger();
+        var backend = DeviceBackend.Cpu(products: ProductPrecision.BFloat16, logger: logger);
+
+        backend.Activate();
+
+        using var prior = NetworkFactory.DiffusionPrior(DiffusionPriorOptions.Default, 2, 1.0, backend);
+        if (CpuHas("avx512_bf16"))
+        {
+            backend.ProductsInEffect.Should().Be(ProductPrecision.BFloat16);
+            backend.ReducedProductType.Should().Be(torch.ScalarType.BFloat16);
+            prior.ReducedProducts.Should().Be(torch.ScalarType.BFloat16, "networks built on the backend take its product type");
+            logger.Messages.Should().ContainSingle(m => m.Level == LogLevel.Information);
+        }
+        else
+        {
+            backend.ProductsInEffect.Should().Be(ProductPrecision.Exact);
+            backend.ReducedProductType.Should().BeNull();
+            prior.ReducedProducts.Should().BeNull();
+            logger.Messages.Should().ContainSingle(m => m.Level == LogLevel.Warning && m.Message.Contains("AVX512_BF16", StringComparison.Ordinal));
+        }
+
+        // Either way the process's float32 products are exact again: bfloat16 is the score network's alone.
+        ProductPrecisionSwitch.LibTorch.Current().Should().Be(ProductPrecisionSwitch.IeeePrecision);
+    }
+
+    [FactOnLinux]
+    public void BFloat16_OnACpuWithoutAvx512Bf16_KeepsExactProducts_SayingWhy()
+    {
+        var logger = new RecordingLogger();
+        var productSwitch = SwitchWith(cpuFeature: No, standsInFor: LibTorchSymbols.Default.CpuHasAvx512BFloat16);
+        var backend = new CpuBackend(null, TensorPrecision.Float32, ProductPrecision.BFloat16, logger, productSwitch);
+
+        backend.Activate();
+
+        backend.ProductsInEffect.Should().Be(ProductPrecision.Exact);
+        backend.ReducedProductType.Should().BeNull();
+        logger.Messages.Should().ContainSingle(m => m.Level == LogLevel.Warning && m.Message.Contains("no AVX512_BF16", StringComparison.Ordinal));
+    }
+
+    [FactOnLinux]
+    public void BFloat16_ForAFloat64Backend_KeepsExactProducts_SayingWhy()
+    {
+        var logger = new RecordingLogger();
+        var backend = new CpuBackend(null, TensorPrecision.Float64, ProductPrecision.BFloat16, logger, SwitchWith(cpuFeature: Yes, standsInFor: LibTorchSymbols.Default.CpuHasAvx512BFloat16));
+
+        backend.Activate();
+
+        backend.ProductsInEffect.Should().Be(ProductPrecision.Exact);
+        backend.ReducedProductType.Should().BeNull();
+        logger.Messages.Should().ContainSingle(m => m.Level == LogLevel.Warning && m.Message.Contains("float64", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void UndefinedProductPrecision_IsRefusedNamingTheSetting()
     {
@@ -148,19 +205,23 @@ public sealed class ProductPrecisionTests : IDisposable
         act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("products");
     }
 
-    private static ProductPrecisionSwitch SwitchWith(ProductPrecisionSwitch.CpuFeature cpuFeature)
+    /// <summary>libtorch's switch with one CPU question (AVX-512 unless <paramref name="standsInFor"/> names another) answered by <paramref name="cpuFeature"/>.</summary>
+    private static ProductPrecisionSwitch SwitchWith(ProductPrecisionSwitch.CpuFeature cpuFeature, string? standsInFor = null)
     {
         var standIn = Marshal.GetFunctionPointerForDelegate(cpuFeature);
+        var symbol = standsInFor ?? LibTorchSymbols.Default.CpuHasAvx512;
         return new ProductPrecisionSwitch(
             LibTorchSymbols.Default,
-            name => name == LibTorchSymbols.Default.CpuHasAvx512 ? standIn : ProductPrecisionSwitch.ResolveInLibTorch(name));
+            name => name == symbol ? standIn : ProductPrecisionSwitch.ResolveInLibTorch(name));
     }
 
     // What libtorch's oneDNN path asks of the CPU (AVX512F, BW, VL and DQ), read independently of libtorch.
-    private static bool CpuHasAvx512()
+    private static bool CpuHasAvx512() => CpuHas("avx512f", "avx512bw", "avx512vl", "avx512dq");
+
+    private static bool CpuHas(params string[] features)
     {
         var flags = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal))?.Split(' ') ?? [];
-        return new[] { "avx512f", "avx512bw", "avx512vl", "avx512dq" }.All(flags.Contains);
+        return features.All(flags.Contains);
     }
 
     private static double RelativeProductError(long rows, long inner, long columns)

@@ -1,4 +1,5 @@
 using DSpib.Diffusion;
+using DSpib.Internal;
 using DSpib.Networks;
 using DSpib.Spib;
 using TorchSharp;
@@ -110,6 +111,42 @@ public class ScoreNetTests
         var shared = ReferenceFormula(network, z, full(12, 17.0, dtype: ScalarType.Float64), full(12, 2.5, dtype: ScalarType.Float64));
         network.Forward(z, network.Conditioning(full(1, 17.0, dtype: ScalarType.Float64), full(1, 2.5, dtype: ScalarType.Float64)))
             .allclose(shared, rtol: 1e-12, atol: 1e-12).Should().BeTrue();
+    }
+
+    [Fact]
+    public void ReducedProducts_InBFloat16_StayCloseToFloat32_WithFloat32OutputsAndGradients()
+    {
+        using var network = new ScoreNetwork(ScoreNet.Create().Reference().Build(), 2, ScalarType.Float32, new Generator(3));
+        using var scope = NewDisposeScope();
+        var generator = new Generator(4);
+        var z = randn([2048, 2], generator: generator);
+        var time = randint(0, 100, [2048], generator: generator).to(ScalarType.Float32);
+        var temperature = rand([2048], generator: generator).Plus(1);
+        var target = randn([2048, 2], generator: generator);
+
+        (Tensor Output, Tensor Gradient) Run()
+        {
+            network.zero_grad();
+            var output = network.forward(z, time, temperature);
+            (output - target).pow(2).mean().backward();
+            return (output.detach(), cat(network.parameters().Select(p => p.grad!.flatten()).ToArray()));
+        }
+
+        var (exactOutput, exactGradient) = Run();
+        network.ReducedProducts = ScalarType.BFloat16;
+        var (reducedOutput, reducedGradient) = Run();
+
+        reducedOutput.dtype.Should().Be(ScalarType.Float32);
+        network.parameters().Should().OnlyContain(p => p.dtype == ScalarType.Float32 && p.grad!.dtype == ScalarType.Float32);
+
+        // bfloat16 keeps 8 significant bits (unit roundoff 2^-9 = 2e-3): rounding both operands of four hidden layers'
+        // products moves the output by a few 1e-3 of its norm, where float32 products agree to about 1e-7. The lower
+        // bound shows the products really were reduced; the upper one that nothing else changed (a wrong layer or a
+        // lost conditioning term moves the output by tens of percent).
+        var outputError = (reducedOutput - exactOutput).norm().item<float>() / exactOutput.norm().item<float>();
+        outputError.Should().BeInRange(1e-4f, 2e-2f);
+        var gradientError = (reducedGradient - exactGradient).norm().item<float>() / exactGradient.norm().item<float>();
+        gradientError.Should().BeInRange(1e-4f, 5e-2f);
     }
 
     [Fact]
