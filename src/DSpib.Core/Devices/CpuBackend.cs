@@ -38,8 +38,9 @@ public sealed class CpuBackend : DeviceBackend
     public ProductPrecision? Products { get; }
 
     /// <summary>
-    /// The float32 products the process computes since this backend last applied <see cref="Products"/>:
-    /// <see cref="ProductPrecision.Exact"/> when fast or bfloat16 products were asked for but are not available here, and
+    /// The products in effect since this backend last applied <see cref="Products"/>: the requested precision where it
+    /// took effect, <see cref="ProductPrecision.Exact"/> when fast or bfloat16 products were asked for but are not
+    /// available here (with bfloat16 this means the score network computes in the model's own type), and
     /// <see langword="null"/> before <see cref="Activate"/> or when no product precision was requested.
     /// </summary>
     public ProductPrecision? ProductsInEffect => _productsInEffect;
@@ -61,7 +62,7 @@ public sealed class CpuBackend : DeviceBackend
         }
 
         var outcome = requested == ProductPrecision.BFloat16 && Precision != TensorPrecision.Float32
-            ? _switch.Apply(ProductPrecision.Exact) with { Reason = "bfloat16 products are for float32 models, and this backend's tensors are float64" }
+            ? ProductPrecisionOutcome.Fallback("bfloat16 products are for float32 models, and this backend's tensors are float64", unexpected: false)
             : _switch.Apply(requested);
         _productsInEffect = outcome.InEffect;
         if (Interlocked.Exchange(ref _reported, 1) == 0)

@@ -24,7 +24,8 @@ public enum ProductPrecision
     /// <summary>
     /// Mixed precision for the diffusion prior's score network: its hidden layers' products take bfloat16 operands
     /// (8 significant bits) with float32 accumulation, while its weights, gradients, optimizer state and the first and
-    /// output layers stay float32; every other product is exact float32. About twice the product rate of float32 on a
+    /// output layers stay float32; the process's float32 products (every other product) keep their setting, which is
+    /// exact unless the application changed it. About twice the product rate of float32 on a
     /// CPU with a bfloat16 instruction set (AVX512_BF16). On a CPU without it, or a model in float64
     /// (<see cref="TensorPrecision.Float64"/>), or when the running libtorch does not offer the check, the backend keeps
     /// <see cref="Exact"/> products, logs why once, and reports it in <see cref="CpuBackend.ProductsInEffect"/>. Applies

@@ -80,14 +80,10 @@ internal sealed class ProductPrecisionSwitch
 
             if (requested == ProductPrecision.BFloat16)
             {
-                // The bfloat16 products are the score network's own; every float32 product of the process is exact.
-                if (!entry.HasAvx512BFloat16)
-                {
-                    return ProductPrecisionOutcome.Fallback("this CPU has no AVX512_BF16, which fast bfloat16 products need", unexpected: false);
-                }
-
-                var exact = IsReduced(before) ? SetAndReadBack(entry, context, IeeePrecision, before, ProductPrecision.Exact) : ProductPrecisionOutcome.Exact;
-                return exact.Reason is null ? new ProductPrecisionOutcome(ProductPrecision.BFloat16, null, false) : exact;
+                // The bfloat16 products are the score network's own: nothing process-wide is written.
+                return entry.HasAvx512BFloat16
+                    ? new ProductPrecisionOutcome(ProductPrecision.BFloat16, null, false)
+                    : ProductPrecisionOutcome.Fallback("this CPU has no AVX512_BF16, which fast bfloat16 products need", unexpected: false);
             }
 
             if (!entry.HasAvx512)

@@ -86,7 +86,7 @@ internal sealed class ScoreNetwork : nn.Module
         {
             // From the second hidden layer on, a reduced product type carries the hidden state in that type: one cast
             // in, one cast out, rather than two per layer.
-            var reduced = k > 0 && ReducedProducts is { } type ? type : h.dtype;
+            var reduced = LayerType(k, h.dtype);
             if (h.dtype != reduced)
             {
                 h = h.to(reduced);
@@ -109,7 +109,7 @@ internal sealed class ScoreNetwork : nn.Module
     {
         var time = TimeTerms(timeInput);
         var temperature = TemperatureTerms(temperatureInput);
-        return temperature is null ? time : time.Zip(temperature, (a, b) => a.Plus(b)).ToArray();
+        return InLayerTypes(temperature is null ? time : time.Zip(temperature, (a, b) => a.Plus(b)).ToArray());
     }
 
     /// <summary>
@@ -121,10 +121,10 @@ internal sealed class ScoreNetwork : nn.Module
         var time = TimeTerms(timeInputs);
         var temperature = TemperatureTerms(temperatureInputs);
         var combinations = timeInputs.shape[0] * temperatureInputs.shape[0];
-        return time.Select((t, k) => temperature is null
+        return InLayerTypes(time.Select((t, k) => temperature is null
                 ? t.repeat_interleave(temperatureInputs.shape[0], dim: 0)
                 : t.unsqueeze(1).Plus(temperature[k].unsqueeze(0)).reshape(combinations, -1))
-            .ToArray();
+            .ToArray());
     }
 
     /// <summary>b_k + A_k e_t (with the bias of A_k) for each hidden layer, [rows, width].</summary>
@@ -151,6 +151,23 @@ internal sealed class ScoreNetwork : nn.Module
 
         var code = temperatureEmbedding.forward(temperatureInput);
         return temperatureProjections.Select(p => p.forward(code)).ToArray();
+    }
+
+    /// <summary>The element type hidden layer <paramref name="k"/> computes its product in, for a network of type <paramref name="own"/>.</summary>
+    private ScalarType LayerType(int k, ScalarType own) => k > 0 && ReducedProducts is { } reduced ? reduced : own;
+
+    /// <summary>
+    /// Each layer's conditioning in the type its product takes. Cast here, on the small table, rather than on the rows
+    /// gathered from it: the gather and its backward pass then move half the bytes, and no cast of every row is needed.
+    /// </summary>
+    private Tensor[] InLayerTypes(Tensor[] conditioning)
+    {
+        for (var k = 0; k < conditioning.Length; k++)
+        {
+            conditioning[k] = InType(conditioning[k], LayerType(k, conditioning[k].dtype));
+        }
+
+        return conditioning;
     }
 
     /// <summary><paramref name="tensor"/> in <paramref name="type"/>, cast only when it is not already.</summary>

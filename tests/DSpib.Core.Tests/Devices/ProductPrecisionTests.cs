@@ -142,7 +142,7 @@ public sealed class ProductPrecisionTests : IDisposable
     }
 
     [FactOnLinux]
-    public void BFloat16_OnThisMachine_TakesEffectExactlyWhereTheCpuHasAvx512Bf16_WithExactFloat32ProductsElsewhere()
+    public void BFloat16_OnThisMachine_TakesEffectExactlyWhereTheCpuHasAvx512Bf16_LeavingTheProcessSettingAlone()
     {
         SwitchWith(cpuFeature: Yes).Apply(ProductPrecision.FastFloat32);
         var logger = new RecordingLogger();
@@ -166,8 +166,8 @@ public sealed class ProductPrecisionTests : IDisposable
             logger.Messages.Should().ContainSingle(m => m.Level == LogLevel.Warning && m.Message.Contains("AVX512_BF16", StringComparison.Ordinal));
         }
 
-        // Either way the process's float32 products are exact again: bfloat16 is the score network's alone.
-        ProductPrecisionSwitch.LibTorch.Current().Should().Be(ProductPrecisionSwitch.IeeePrecision);
+        // Either way the process's float32 products keep their setting: bfloat16 is the score network's alone.
+        ProductPrecisionSwitch.LibTorch.Current().Should().Be(ProductPrecisionSwitch.BFloat16Precision);
     }
 
     [FactOnLinux]
