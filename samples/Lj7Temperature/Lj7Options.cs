@@ -53,8 +53,8 @@ internal sealed record Lj7Options
     /// </summary>
     public int Threads { get; init; } = 1;
 
-    /// <summary>Float32 product precision of the whole process (exact unless <c>--products fast</c>).</summary>
-    public DSpib.Devices.ProductPrecision Products { get; init; } = DSpib.Devices.ProductPrecision.Exact;
+    /// <summary>The product precision asked for with <c>--products</c>, or <see langword="null"/> for the library's default.</summary>
+    public DSpib.Devices.ProductPrecision? Products { get; init; }
 
     public string Output { get; init; } = Path.Combine("out", "lj7-temperature");
 

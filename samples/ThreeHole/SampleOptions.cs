@@ -58,8 +58,8 @@ internal sealed record SampleOptions
     /// <summary>libtorch threads; one is faster than two for these small networks on 2 cores (docs/performance.md).</summary>
     public int Threads { get; init; } = 1;
 
-    /// <summary>Float32 product precision of the whole process (exact unless <c>--products fast</c>).</summary>
-    public DSpib.Devices.ProductPrecision Products { get; init; } = DSpib.Devices.ProductPrecision.Exact;
+    /// <summary>The product precision asked for with <c>--products</c>, or <see langword="null"/> for the library's default.</summary>
+    public DSpib.Devices.ProductPrecision? Products { get; init; }
 
     public int VerificationWalkers { get; init; } = 20;
 

@@ -113,10 +113,11 @@ public sealed class ThreeHoleSampleTests : IDisposable
     [InlineData("exact", DSpib.Devices.ProductPrecision.Exact)]
     [InlineData("fast", DSpib.Devices.ProductPrecision.FastFloat32)]
     [InlineData("bf16", DSpib.Devices.ProductPrecision.BFloat16)]
-    public void Parse_Products_NamesTheProductPrecision(string value, DSpib.Devices.ProductPrecision expected)
+    [InlineData("default", null)]
+    public void Parse_Products_NamesTheProductPrecision(string value, DSpib.Devices.ProductPrecision? expected)
     {
         SampleOptions.Parse(["--products", value]).Products.Should().Be(expected);
-        SampleOptions.Parse([]).Products.Should().Be(DSpib.Devices.ProductPrecision.Exact);
+        SampleOptions.Parse([]).Products.Should().BeNull("the sample takes the library's default unless told otherwise");
     }
 
     [Theory]
@@ -126,7 +127,7 @@ public sealed class ThreeHoleSampleTests : IDisposable
     [InlineData("--samples", "ten", "*--samples*whole number*ten*")]
     [InlineData("--samples", "10", "*--samples*at least 100*")]
     [InlineData("--threads", "0", "*--threads*at least 1*")]
-    [InlineData("--products", "bfloat16", "*--products*exact, fast, bf16*bfloat16*")]
+    [InlineData("--products", "bfloat16", "*--products*default, exact, fast, bf16*bfloat16*")]
     [InlineData("--beta", "-1", "*--beta*positive number*")]
     [InlineData("--lag", "5000", "*--lag*shorter than --frames*")]
     [InlineData("--score-averaging", "1", "*--score-averaging*from 0 up to (not including) 1*")]

@@ -86,16 +86,46 @@ public sealed class ProductPrecisionTests : IDisposable
     }
 
     [FactOnLinux]
-    public void Default_LeavesTheProcessWideSettingAlone()
+    public void Default_LeavesTheProcessWideSettingAlone_AndTakesBFloat16ScoreNetworkProductsWhereTheCpuHasThem()
     {
         SwitchWith(cpuFeature: Yes).Apply(ProductPrecision.FastFloat32);
-        var backend = DeviceBackend.Cpu();
+        var logger = new RecordingLogger();
+        var backend = DeviceBackend.Cpu(logger: logger);
 
         backend.Activate();
 
         backend.Products.Should().BeNull();
-        backend.ProductsInEffect.Should().BeNull();
+        backend.ProductsInEffect.Should().Be(CpuHas("avx512_bf16") ? ProductPrecision.BFloat16 : null);
         ProductPrecisionSwitch.LibTorch.Current().Should().Be(ProductPrecisionSwitch.BFloat16Precision);
+        logger.Messages.Should().OnlyContain(m => m.Level == LogLevel.Debug, "the default's choice is no news");
+    }
+
+    [FactOnLinux]
+    public void Default_OnACpuWithoutAvx512Bf16_OrForFloat64_ComputesInTheModelsType_Silently()
+    {
+        var logger = new RecordingLogger();
+        var withoutBFloat16 = new CpuBackend(null, TensorPrecision.Float32, null, logger, SwitchWith(cpuFeature: No, standsInFor: LibTorchSymbols.Default.CpuHasAvx512BFloat16));
+        var float64 = new CpuBackend(null, TensorPrecision.Float64, null, logger, SwitchWith(cpuFeature: Yes, standsInFor: LibTorchSymbols.Default.CpuHasAvx512BFloat16));
+
+        withoutBFloat16.Activate();
+        float64.Activate();
+
+        withoutBFloat16.ProductsInEffect.Should().BeNull();
+        withoutBFloat16.ReducedProductType.Should().BeNull();
+        float64.ProductsInEffect.Should().BeNull();
+        float64.ReducedProductType.Should().BeNull();
+        logger.Messages.Should().HaveCount(2).And.OnlyContain(m => m.Level == LogLevel.Debug);
+    }
+
+    [FactOnLinux]
+    public void Exact_TurnsTheDefaultsBFloat16ScoreNetworkProductsOff()
+    {
+        var backend = new CpuBackend(null, TensorPrecision.Float32, ProductPrecision.Exact, null, SwitchWith(cpuFeature: Yes, standsInFor: LibTorchSymbols.Default.CpuHasAvx512BFloat16));
+
+        backend.Activate();
+
+        backend.ProductsInEffect.Should().Be(ProductPrecision.Exact);
+        backend.ReducedProductType.Should().BeNull();
     }
 
     [FactOnLinux]
