@@ -16,7 +16,7 @@ namespace DSpib.Systems.Biasing;
 /// (<see cref="IBias.LogWeight"/>, recorded by the integrators in <see cref="SimulationResult.LogWeights"/>).
 /// Several walkers may share one instance (multiple-walker metadynamics): deposition and evaluation are serialised by a lock.
 /// </remarks>
-public sealed class WellTemperedMetadynamics : IBias
+public sealed class WellTemperedMetadynamics : IBias, IEnergyAlongVariable
 {
     private readonly ICollectiveVariable _cv;
     private readonly double[] _bias;
@@ -99,31 +99,8 @@ public sealed class WellTemperedMetadynamics : IBias
     }
 
     /// <inheritdoc />
-    public double AddEnergyAndGradient(int walker, ReadOnlySpan<double> position, Span<double> gradient)
-    {
-        var dimension = _cv.InputDimension;
-        Span<double> s = stackalloc double[1];
-        Span<double> jacobian = dimension <= 256 ? stackalloc double[dimension] : new double[dimension];
-        _cv.Evaluate(position, s, jacobian);
-        double value, slope;
-        lock (_lock)
-        {
-            (value, slope) = Interpolate(s[0]);
-            var count = _evaluations.GetValueOrDefault(walker) + 1;
-            _evaluations[walker] = count;
-            if (count % Options.Stride == 0)
-            {
-                Deposit(s[0], value);
-            }
-        }
-
-        for (var i = 0; i < dimension; i++)
-        {
-            gradient[i] += slope * jacobian[i];
-        }
-
-        return value;
-    }
+    public double AddEnergyAndGradient(int walker, ReadOnlySpan<double> position, Span<double> gradient) =>
+        VariableBias.AddEnergyAndGradient(this, _cv, walker, position, gradient);
 
     /// <inheritdoc />
     public double LogWeight(int walker, ReadOnlySpan<double> position)
@@ -133,6 +110,24 @@ public sealed class WellTemperedMetadynamics : IBias
         lock (_lock)
         {
             return (Interpolate(s[0]).Value - _offset) / Options.Temperature;
+        }
+    }
+
+    /// <summary>V(s) and dV/ds for the walker's force evaluation, which deposits a hill every <see cref="MetadynamicsOptions.Stride"/> of them.</summary>
+    double IEnergyAlongVariable.EnergyAndSlope(int walker, ReadOnlySpan<double> s, Span<double> slope)
+    {
+        lock (_lock)
+        {
+            var (value, dv) = Interpolate(s[0]);
+            var count = _evaluations.GetValueOrDefault(walker) + 1;
+            _evaluations[walker] = count;
+            if (count % Options.Stride == 0)
+            {
+                Deposit(s[0], value);
+            }
+
+            slope[0] = dv;
+            return value;
         }
     }
 
