@@ -1,3 +1,5 @@
+using System.Globalization;
+using DSpib.Internal;
 using MathNet.Numerics.Statistics;
 
 namespace DSpib.Analysis;
@@ -10,11 +12,13 @@ public sealed class FreeEnergyProfile
 {
     private readonly double[] _grid;
     private readonly double[] _freeEnergy;
+    private readonly Lazy<CubicSplineTable> _spline;
 
     private FreeEnergyProfile(double[] grid, double[] freeEnergy)
     {
         _grid = grid;
         _freeEnergy = freeEnergy;
+        _spline = new(MakeSpline);
     }
 
     /// <summary>The grid points.</summary>
@@ -134,6 +138,44 @@ public sealed class FreeEnergyProfile
         }
 
         return FromDensity(_grid, smoothed);
+    }
+
+    /// <summary>
+    /// F and dF/dx at any <paramref name="x"/>, in k_B T: the natural cubic spline through the grid values, whose
+    /// derivative is the exact derivative of the interpolated F (so it can drive a simulation, as a bias's force does).
+    /// For a smooth F on a grid of spacing h the interpolation error is O(h^4) in F and O(h^3) in dF/dx, except within a
+    /// few points of the ends, where the spline's zero curvature makes it O(h^2). Outside the grid F keeps its value at the
+    /// nearest end and the derivative is 0. Safe to call from several threads at once.
+    /// </summary>
+    /// <param name="x">A point.</param>
+    /// <param name="derivative">Receives dF/dx at <paramref name="x"/>.</param>
+    /// <exception cref="InvalidOperationException">F is +infinity somewhere (use <see cref="Capped"/> first), or the grid is not strictly increasing.</exception>
+    public double Evaluate(double x, out double derivative) => _spline.Value.Evaluate(x, out derivative);
+
+    /// <summary>
+    /// This profile with F above <paramref name="maximum"/>, and +infinity where the density is 0, set to
+    /// <paramref name="maximum"/>: finite everywhere, so it can be interpolated (<see cref="Evaluate"/>) and used as a bias.
+    /// </summary>
+    /// <param name="maximum">The cap, in k_B T (positive).</param>
+    public FreeEnergyProfile Capped(double maximum)
+    {
+        Require.Positive(maximum, nameof(maximum), "give the largest free energy to keep, in k_B T above the minimum of 0");
+        var clamped = SplineTables.Clamped(_freeEnergy, maximum, out var problem) ?? throw new InvalidOperationException($"The profile's F {problem}.");
+        return new FreeEnergyProfile(_grid, clamped);
+    }
+
+    private CubicSplineTable MakeSpline()
+    {
+        var infinite = _freeEnergy.Count(f => !double.IsFinite(f));
+        if (infinite > 0)
+        {
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"F is not finite (+infinity where the density is 0) at {infinite} of the {_grid.Length} grid points, which no interpolant passes through: interpolate Capped(maximum) instead, for example Capped(10)."));
+        }
+
+        var problem = SplineTables.GridProblem(_grid);
+        return problem is null
+            ? new CubicSplineTable(_grid, _freeEnergy)
+            : throw new InvalidOperationException($"The profile's grid {problem}, so it cannot be interpolated: make the profile on an increasing grid.");
     }
 
     private double CellWidth(int j) =>

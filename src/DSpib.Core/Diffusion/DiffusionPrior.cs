@@ -129,7 +129,8 @@ public sealed class DiffusionPrior
 
     /// <summary>
     /// The exact free-energy surface F(z | T) = -ln p(z | T), in k_B T units with minimum 0, of a two-dimensional latent
-    /// space on the grid <paramref name="x"/> by <paramref name="y"/>.
+    /// space on the grid <paramref name="x"/> by <paramref name="y"/>. <see cref="Analysis.FreeEnergySurface.Evaluate"/>
+    /// interpolates it with its gradient between the grid points, for example to bias a simulation along the variable.
     /// </summary>
     /// <param name="temperature">k_B T (positive).</param>
     /// <param name="x">Grid along z_1 (default: 100 points over the training data's latent range with a quarter of it added on each side).</param>
@@ -151,7 +152,8 @@ public sealed class DiffusionPrior
     /// The exact free-energy profile F(z_d | T) = -ln p(z_d | T) along one latent coordinate, in k_B T units with
     /// minimum 0: the other coordinates are integrated out numerically over <paramref name="marginalGrid"/>. When the
     /// density at the marginal grid's edges is above 1e-3 of its peak, the grid cuts off probability and a warning is
-    /// logged.
+    /// logged. <see cref="Analysis.FreeEnergyProfile.Evaluate"/> interpolates it with its derivative between the grid
+    /// points, for example to bias a simulation along the coordinate.
     /// </summary>
     /// <param name="dimension">Zero-based latent coordinate.</param>
     /// <param name="temperature">k_B T (positive).</param>
