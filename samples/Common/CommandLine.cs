@@ -56,6 +56,12 @@ public sealed class CommandLine
             : throw new ArgumentException($"Option {name} needs a whole number of at least {minimum}, not '{text}'.\n{_usage}");
     }
 
+    /// <summary>A whole number, or <see langword="null"/> when the option is not given.</summary>
+    /// <param name="name">The option, with its dashes.</param>
+    /// <param name="minimum">The smallest value allowed.</param>
+    public int? OptionalWholeNumber(string name, int minimum = 1) =>
+        _values.ContainsKey(name) ? WholeNumber(name, minimum, minimum) : MarkRead(name);
+
     /// <summary>A positive number.</summary>
     /// <param name="name">The option, with its dashes.</param>
     /// <param name="fallback">The default.</param>
@@ -138,6 +144,12 @@ public sealed class CommandLine
         {
             throw new ArgumentException($"Unknown option {string.Join(", ", unknown)}.\n{_usage}");
         }
+    }
+
+    private int? MarkRead(string name)
+    {
+        _read.Add(name);
+        return null;
     }
 
     private bool TryGet(string name, out string text)

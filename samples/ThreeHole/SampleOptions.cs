@@ -58,6 +58,12 @@ internal sealed record SampleOptions
     /// <summary>libtorch threads; one is faster than two for these small networks on 2 cores (docs/performance.md).</summary>
     public int Threads { get; init; } = 1;
 
+    /// <summary>
+    /// Models trained at the same time, each on its own thread with <see cref="Threads"/> libtorch threads, or
+    /// <see langword="null"/> for as many as the cores allow (cores / threads). Seeded results do not depend on it.
+    /// </summary>
+    public int? ModelsAtOnce { get; init; }
+
     /// <summary>The product precision asked for with <c>--products</c>, or <see langword="null"/> for the library's default.</summary>
     public DSpib.Devices.ProductPrecision? Products { get; init; }
 
@@ -85,6 +91,7 @@ internal sealed record SampleOptions
           --samples N                 generated latent samples per model (100000)
           --seed N                    seed of simulation, clustering, training and sampling (42)
           --threads N                 libtorch threads (1: faster than 2 for these small networks)
+          --parallel N                models trained at the same time (cores / threads; results do not depend on it)
         {{SampleDevice.ProductsUsage}}
           --verify-walkers N          walkers of the independent run that gives held-out frames and populations (20)
           --verify-frames N           frames per walker of that run (10000)
@@ -111,6 +118,7 @@ internal sealed record SampleOptions
             GeneratedSamples = line.WholeNumber("--samples", defaults.GeneratedSamples, minimum: 100),
             Seed = line.WholeNumber("--seed", defaults.Seed, minimum: 0),
             Threads = line.WholeNumber("--threads", defaults.Threads),
+            ModelsAtOnce = line.OptionalWholeNumber("--parallel"),
             Products = SampleDevice.ParseProducts(line, defaults.Products),
             VerificationWalkers = line.WholeNumber("--verify-walkers", defaults.VerificationWalkers, minimum: 2),
             VerificationFrames = line.WholeNumber("--verify-frames", defaults.VerificationFrames),
@@ -125,6 +133,10 @@ internal sealed record SampleOptions
 
         return options;
     }
+
+    /// <summary>How many models train at once: <see cref="ModelsAtOnce"/>, or cores / threads, at most the models there are.</summary>
+    public int ConcurrentModels() =>
+        Math.Clamp(ModelsAtOnce ?? Environment.ProcessorCount / Math.Max(1, Threads), 1, Models.Count);
 
     /// <summary>A comma-separated subset of <see cref="ModelNames"/>, each at most once, kept in the order given.</summary>
     private static string[] ParseModels(string text)

@@ -15,6 +15,17 @@ internal static class ThreeHoleModels
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Unknown model."),
     };
 
+    /// <summary>
+    /// The models in decreasing order of their training time (0 first): the joint schedule trains the diffusion prior for
+    /// every epoch, the two-phase one only after its SPIB phase, SPIB never.
+    /// </summary>
+    public static int TrainingCostRank(string name) => name switch
+    {
+        SampleOptions.JointModel => 0,
+        SampleOptions.TwoPhaseModel => 1,
+        _ => 2,
+    };
+
     public static bool HasDiffusionPrior(string name) => name != SampleOptions.SpibModel;
 
     /// <summary>

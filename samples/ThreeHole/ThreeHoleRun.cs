@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using DSpib.Analysis;
 using DSpib.Data;
 using DSpib.Systems.Analysis;
@@ -49,24 +51,66 @@ internal static class ThreeHoleRun
 
         // One backend for every model: the product precision's outcome is reported once.
         var backend = SampleDevice.Cpu(options.Threads, options.Products, log);
-        var results = new List<ModelResult>();
-        var rows = new List<FreeEnergyPlot.Row>();
-        var gridStates = new Dictionary<string, int[]>(StringComparer.Ordinal);
-        foreach (var name in options.Models)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-
-            var (result, row, states) = TrainAndScore(name, options, backend, data, labels, simulation, verification, grid, potential, log, cancellationToken);
-            results.Add(result);
-            rows.Add(row);
-            gridStates[name] = states;
-        }
+        backend.Activate();
+        log.WriteLine(SampleDevice.Describe(backend));
+        var outcomes = TrainAndScoreAll(options, log, (name, modelLog) =>
+            TrainAndScore(name, options, backend, data, labels, simulation, verification, grid, potential, modelLog, cancellationToken), cancellationToken);
+        var results = outcomes.Select(o => o.Result).ToList();
+        var rows = outcomes.Select(o => o.Row).ToList();
+        var gridStates = options.Models.Zip(outcomes).ToDictionary(p => p.First, p => p.Second.GridStates, StringComparer.Ordinal);
 
         FreeEnergyPlot.Write(Path.Combine(options.Output, "free-energy.png"), rows, Bins);
         WriteStateMapCsv(Path.Combine(options.Output, "state-map.csv"), grid.Points(), gridStates);
         var summary = new ThreeHoleSummary(options, results, data.TotalFrames, simulation.TotalSteps, simulation.Elapsed.TotalSeconds, verification.TotalSteps, stopwatch.Elapsed.TotalSeconds);
         ResultFiles.WriteJson(Path.Combine(options.Output, "summary.json"), summary);
         return summary;
+    }
+
+    /// <summary>
+    /// Every model's outcome, in the order of <see cref="SampleOptions.Models"/>. The models are independent (each has its
+    /// own seeded generators), so on several cores they train at the same time, one thread each, longest first; their
+    /// numbers are the same as one after another, and each line they print carries the model's name.
+    /// </summary>
+    private static (ModelResult Result, FreeEnergyPlot.Row Row, int[] GridStates)[] TrainAndScoreAll(
+        SampleOptions options,
+        TextWriter log,
+        Func<string, TextWriter, (ModelResult Result, FreeEnergyPlot.Row Row, int[] GridStates)> trainAndScore,
+        CancellationToken cancellationToken)
+    {
+        var outcomes = new (ModelResult Result, FreeEnergyPlot.Row Row, int[] GridStates)[options.Models.Count];
+        var concurrent = options.ConcurrentModels();
+        if (concurrent == 1)
+        {
+            for (var i = 0; i < outcomes.Length; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                outcomes[i] = trainAndScore(options.Models[i], log);
+            }
+
+            return outcomes;
+        }
+
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Training {outcomes.Length} models, {concurrent} at a time, {options.Threads} libtorch thread(s) each:"));
+        var shared = TextWriter.Synchronized(log);
+        var longestFirst = Enumerable.Range(0, outcomes.Length).OrderBy(i => ThreeHoleModels.TrainingCostRank(options.Models[i]));
+        try
+        {
+            Parallel.ForEach(
+                Partitioner.Create(longestFirst, EnumerablePartitionerOptions.NoBuffering),
+                new ParallelOptions { MaxDegreeOfParallelism = concurrent, CancellationToken = cancellationToken },
+                i =>
+                {
+                    using var modelLog = new LabelledWriter(shared, options.Models[i]);
+                    outcomes[i] = trainAndScore(options.Models[i], modelLog);
+                });
+        }
+        catch (AggregateException failed) when (failed.InnerExceptions.Count > 0)
+        {
+            // The first model's failure as if the models had run one after another (a cancellation stays a cancellation).
+            ExceptionDispatchInfo.Capture(failed.InnerExceptions[0]).Throw();
+        }
+
+        return outcomes;
     }
 
     private static (ModelResult Result, FreeEnergyPlot.Row Row, int[] GridStates) TrainAndScore(
@@ -85,11 +129,6 @@ internal static class ThreeHoleRun
         var stopwatch = Stopwatch.StartNew();
         var description = ThreeHoleModels.Describe(name);
         using var model = ThreeHoleModels.Build(name, options, backend);
-        if (name == options.Models[0])
-        {
-            log.WriteLine(SampleDevice.Describe(backend));
-        }
-
         log.WriteLine($"Training {description} on {data.TotalFrames:N0} frames (lag {options.Training.Lag}, beta {options.Training.Beta}, batch {options.Training.BatchSize})...");
         var report = ThreeHoleModels.Trainer(name, options).Fit(model, data, labels, new EpochPrinter(log, name, every: 10), cancellationToken);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {report.StateCount} states after {report.History.Count} epochs ({report.StopReason}) in {report.Elapsed.TotalSeconds:F0} s{EpochPrinter.DescribeFit(report)}"));

@@ -78,6 +78,48 @@ public sealed class ThreeHoleSampleTests : IDisposable
     }
 
     [Fact]
+    public void ModelsTrainedAtTheSameTime_GiveTheNumbersOfModelsTrainedOneAfterAnother()
+    {
+        string[] tiny =
+        [
+            "--models", "spib,joint", "--walkers", "4", "--frames", "600", "--stride", "50", "--lag", "5", "--clusters", "8",
+            "--refinements", "1", "--patience", "1", "--joint-patience", "2", "--draws", "1", "--max-epochs", "4",
+            "--samples", "1000", "--verify-walkers", "4", "--verify-frames", "300", "--verify-stride", "50",
+        ];
+        var parallelLog = new StringWriter();
+
+        var oneByOne = ThreeHoleRun.Execute(SampleOptions.Parse([.. tiny, "--parallel", "1", "--output", Path.Combine(_output, "one")]), TextWriter.Null, CancellationToken.None);
+        var together = ThreeHoleRun.Execute(SampleOptions.Parse([.. tiny, "--parallel", "2", "--output", Path.Combine(_output, "two")]), parallelLog, CancellationToken.None);
+
+        together.Models.Select(m => m.Model).Should().Equal(["spib", "joint"], "the summary keeps the order asked for");
+        foreach (var (first, second) in oneByOne.Models.Zip(together.Models))
+        {
+            // Each model has its own seeded generators and one libtorch thread, so its run is the same bit for bit.
+            second.Kl.Should().Be(first.Kl, first.Model);
+            second.BottleneckKl.Should().Be(first.BottleneckKl, first.Model);
+            second.Epochs.Should().Be(first.Epochs, first.Model);
+            second.GeneratedPopulations.Should().Equal(first.GeneratedPopulations, first.Model);
+            second.StatePopulations.Select(p => p.Population).Should().Equal(first.StatePopulations.Select(p => p.Population), first.Model);
+        }
+
+        var lines = parallelLog.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().Contain(l => l.StartsWith("[joint] ", StringComparison.Ordinal) && l.Contains("epoch", StringComparison.Ordinal), "each model's progress is labelled");
+        lines.Should().Contain(l => l.StartsWith("[spib] ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_Parallel_DefaultsToCoresOverThreads_AndIsCappedByTheModels()
+    {
+        SampleOptions.Parse(["--parallel", "2"]).ConcurrentModels().Should().Be(2);
+        SampleOptions.Parse(["--parallel", "5"]).ConcurrentModels().Should().Be(3, "there are three models");
+        SampleOptions.Parse(["--parallel", "2", "--models", "joint"]).ConcurrentModels().Should().Be(1);
+        SampleOptions.Parse([]).ConcurrentModels().Should().Be(Math.Clamp(Environment.ProcessorCount, 1, 3));
+        SampleOptions.Parse(["--threads", "2"]).ConcurrentModels().Should().Be(Math.Clamp(Environment.ProcessorCount / 2, 1, 3));
+        var zero = () => SampleOptions.Parse(["--parallel", "0"]);
+        zero.Should().Throw<ArgumentException>().WithMessage("*--parallel*at least 1*");
+    }
+
+    [Fact]
     public void Parse_Defaults_TrainAllThreeModels()
     {
         var options = SampleOptions.Parse([]);
