@@ -23,9 +23,10 @@ namespace DSpib.Data.IO;
 /// <para>
 /// Files are read in full; a frame is refused with an <see cref="InvalidDataException"/> naming the file, the frame and
 /// its byte offset when its magic number, atom count, precision, ranges, bit widths or byte count are impossible, when
-/// the compressed bits run out before the atoms do, or when the file ends inside it. Every size is checked against the
-/// bytes that remain before anything of that size is allocated. The 64-bit variant of GROMACS 2023 for more than
-/// 298 million atoms (magic 2023) is not read.
+/// the compressed bits run out before the atoms do, when an atom (stored whole or as a small difference) is decoded
+/// outside the smallest and largest positions the frame declares, or when the file ends inside it. Every size is
+/// checked against the bytes that remain before anything of that size is allocated. The 64-bit variant of GROMACS 2023
+/// for more than 298 million atoms (magic 2023) is not read.
 /// </para>
 /// </remarks>
 public static class Xtc
@@ -141,6 +142,7 @@ public static class Xtc
         }
 
         Span<int> minimum = stackalloc int[3];
+        Span<int> maximum = stackalloc int[3];
         Span<long> sizes = stackalloc long[3];
         for (var d = 0; d < 3; d++)
         {
@@ -150,11 +152,11 @@ public static class Xtc
         var large = false;
         for (var d = 0; d < 3; d++)
         {
-            var maximum = reader.Int("the largest positions");
-            sizes[d] = (long)maximum - minimum[d] + 1;
+            maximum[d] = reader.Int("the largest positions");
+            sizes[d] = (long)maximum[d] - minimum[d] + 1;
             if (sizes[d] < 1)
             {
-                throw reader.Error($"the largest position {maximum} is below the smallest {minimum[d]} in dimension {d}");
+                throw reader.Error($"the largest position {maximum[d]} is below the smallest {minimum[d]} in dimension {d}");
             }
 
             large |= sizes[d] > 0xffffff;
@@ -203,21 +205,22 @@ public static class Xtc
         {
             if (large)
             {
+                // A field of BitLength(size) bits can hold up to twice the range: an offset beyond it is corrupt.
                 for (var d = 0; d < 3; d++)
                 {
-                    current[d] = (int)bits.Read(fieldBits[d]);
+                    current[d] = InRange(reader, atom, d, minimum[d] + (long)bits.Read(fieldBits[d]), minimum, maximum);
                 }
             }
             else
             {
                 bits.ReadPacked(packedBits, sizes, current);
+                for (var d = 0; d < 3; d++)
+                {
+                    current[d] += minimum[d];
+                }
             }
 
-            for (var d = 0; d < 3; d++)
-            {
-                current[d] += minimum[d];
-                previous[d] = current[d];
-            }
+            current.CopyTo(previous);
 
             // The flag says whether a new run length (and bit-width change) follows; without it the last run length holds.
             var change = 0;
@@ -239,9 +242,11 @@ public static class Xtc
                 for (var k = 0; k < run; k += 3)
                 {
                     bits.ReadPacked(smallIndex, smallSizes, next);
+
+                    // The writer codes only atoms inside the frame's range; a difference that leaves it is corrupt.
                     for (var d = 0; d < 3; d++)
                     {
-                        next[d] += previous[d] - smallOffset;
+                        next[d] = InRange(reader, atom, d, (long)next[d] + previous[d] - smallOffset, minimum, maximum);
                     }
 
                     if (k == 0)
@@ -283,6 +288,12 @@ public static class Xtc
 
         return precision;
     }
+
+    /// <summary>A decoded integer position, refused unless it lies in the frame's range in its dimension.</summary>
+    private static int InRange(XdrReader reader, int atom, int dimension, long value, ReadOnlySpan<int> minimum, ReadOnlySpan<int> maximum) =>
+        value >= minimum[dimension] && value <= maximum[dimension]
+            ? (int)value
+            : throw reader.Error($"atom {atom} is decoded at {value} in dimension {dimension}, outside the frame's range {minimum[dimension]}..{maximum[dimension]}; the compressed data are corrupt");
 
     private static void Store(double[] positions, int atom, ReadOnlySpan<int> value, float inverse)
     {

@@ -130,6 +130,32 @@ public class XtcTests
         act.Should().Throw<InvalidDataException>().WithMessage("*frame 21 (byte 3608): the frame has 9 atoms, the first frame 22*");
     }
 
+    [Fact]
+    public void Read_ARunOfSmallDifferencesLeavingTheFrameRange_IsRefused()
+    {
+        // One bit of frame 0's compressed block flipped: the small differences of a run then put atom 7 at y = 3283
+        // units, two above the largest y the frame declares (3281), where no writer puts an atom.
+        var bytes = GromacsFixtures.Bytes("ala2-vacuum.xtc");
+        bytes[112] ^= 1 << 4;
+
+        var act = () => Xtc.Read(new MemoryStream(bytes));
+
+        act.Should().Throw<InvalidDataException>().WithMessage("stream, frame 0 (byte 0): atom 7 is decoded at 3283 in dimension 1, outside the frame's range 2770..3281; the compressed data are corrupt.");
+    }
+
+    [Fact]
+    public void Read_AWholeAtomOutsideALargeFrameRange_IsRefused()
+    {
+        // With a range above 2^24 units each dimension of a whole atom is its own bit field, which can hold more than
+        // the range: the top bit of atom 0's z field flipped puts it at 3446288, above the frame's largest z, 3324000.
+        var bytes = GromacsFixtures.Bytes("ala2-far-ndec6.xtc");
+        bytes[97] ^= 1 << 3;
+
+        var act = () => Xtc.Read(new MemoryStream(bytes));
+
+        act.Should().Throw<InvalidDataException>().WithMessage("stream, frame 0 (byte 0): atom 0 is decoded at 3446288 in dimension 2, outside the frame's range 2763000..3324000; the compressed data are corrupt.");
+    }
+
     private static List<int> FrameOffsets(byte[] bytes)
     {
         // Each compressed frame: 23 ints before the byte count, then the bytes padded to 4.
