@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 
 namespace DSpib.Data.IO;
 
@@ -22,11 +23,12 @@ namespace DSpib.Data.IO;
 /// </para>
 /// <para>
 /// Files are read in full; a frame is refused with an <see cref="InvalidDataException"/> naming the file, the frame and
-/// its byte offset when its magic number, atom count, precision, ranges, bit widths or byte count are impossible, when
-/// the compressed bits run out before the atoms do, when an atom (stored whole or as a small difference) is decoded
-/// outside the smallest and largest positions the frame declares, or when the file ends inside it. Every size is
-/// checked against the bytes that remain before anything of that size is allocated. The 64-bit variant of GROMACS 2023
-/// for more than 298 million atoms (magic 2023) is not read.
+/// its byte offset when its magic number, atom count, precision, ranges, bit widths or byte count are impossible (a
+/// precision so small that the range would reach beyond a float is too), when the compressed bits run out before the
+/// atoms do, when an atom (stored whole or as a small difference) is decoded outside the smallest and largest positions
+/// the frame declares, or when the file ends inside it. Every size is checked against the bytes that remain before
+/// anything of that size is allocated. The 64-bit variant of GROMACS 2023 for more than 298 million atoms (magic 2023)
+/// is not read.
 /// </para>
 /// </remarks>
 public static class Xtc
@@ -160,6 +162,12 @@ public static class Xtc
             }
 
             large |= sizes[d] > 0xffffff;
+
+            // Positions are integers times 1/precision in float; a tiny precision would make them infinite.
+            if (!float.IsFinite(minimum[d] * (1f / precision)) || !float.IsFinite(maximum[d] * (1f / precision)))
+            {
+                throw reader.Error(string.Create(CultureInfo.InvariantCulture, $"the precision {precision} puts the positions {minimum[d]}..{maximum[d]} of dimension {d} beyond the range of a 32-bit float"));
+            }
         }
 
         // Whole atoms: one mixed-radix number of all three offsets, or (when a range exceeds 2^24) three bit fields.

@@ -156,6 +156,19 @@ public class XtcTests
         act.Should().Throw<InvalidDataException>().WithMessage("stream, frame 0 (byte 0): atom 0 is decoded at 3446288 in dimension 2, outside the frame's range 2763000..3324000; the compressed data are corrupt.");
     }
 
+    [Fact]
+    public void Read_APrecisionThatPutsTheRangeBeyondFloats_IsRefused()
+    {
+        // The top exponent bit of frame 0's precision (1000) flipped gives 2.9e-36: 1/precision is finite, but the
+        // smallest x, 2665 units, would be 9e38 nm, beyond a float, and every position read as infinity.
+        var bytes = GromacsFixtures.Bytes("ala2-vacuum.xtc");
+        bytes[56] ^= 0x40;
+
+        var act = () => Xtc.Read(new MemoryStream(bytes));
+
+        act.Should().Throw<InvalidDataException>().WithMessage("stream, frame 0 (byte 0): the precision 2.9387359E-36 puts the positions 2665..3272 of dimension 0 beyond the range of a 32-bit float.");
+    }
+
     private static List<int> FrameOffsets(byte[] bytes)
     {
         // Each compressed frame: 23 ints before the byte count, then the bytes padded to 4.
