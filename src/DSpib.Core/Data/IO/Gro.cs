@@ -12,7 +12,9 @@ namespace DSpib.Data.IO;
 /// (5), atom number (5), then x, y, z in nm and optionally the velocities in nm/ps. Like GROMACS, the reader takes the
 /// width of the number fields from the distance between the decimal points of the first atom line (8 characters with
 /// 3 decimals as GROMACS writes them); velocities have the same width. The box line holds 3 numbers (a rectangular
-/// box) or 9: v1(x) v2(y) v3(z) v1(y) v1(z) v2(x) v2(z) v3(x) v3(y). All frames must have the same atoms.
+/// box) or 9: v1(x) v2(y) v3(z) v1(y) v1(z) v2(x) v2(z) v3(x) v3(y). All frames must have the same atoms. A number
+/// beyond the range of a 64-bit float (<c>1e400</c>), in a field or as the title's time, is refused rather than read
+/// as an infinity; <c>NaN</c> and <c>Infinity</c> written out are read as such.
 /// </remarks>
 public static class Gro
 {
@@ -20,7 +22,7 @@ public static class Gro
 
     /// <summary>Reads a <c>.gro</c> file.</summary>
     /// <param name="path">Path of the file.</param>
-    /// <exception cref="InvalidDataException">A missing or bad atom count, a short or unreadable atom line, a bad box line, a frame with other atoms or a truncated file; the message names the file and line.</exception>
+    /// <exception cref="InvalidDataException">A missing or bad atom count, a short or unreadable atom line, a bad box line, a number beyond the range of a 64-bit float, a frame with other atoms or a truncated file; the message names the file and line.</exception>
     public static GroFile Read(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -59,6 +61,8 @@ public static class Gro
             {
                 break;
             }
+
+            var titleLine = lineNumber;
 
             var countLine = NextLine() ?? throw Truncated(source, lineNumber, "the atom count");
             if (!int.TryParse(countLine.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var atomCount) || atomCount < 0)
@@ -103,7 +107,7 @@ public static class Gro
             atoms ??= [.. frameAtoms];
             titles.Add(title);
             velocities.AddRange(frameVelocities);
-            var (time, step) = ParseTitle(title);
+            var (time, step) = ParseTitle(title, source, titleLine);
             frames.Add(positions.ToArray(), time, step, box, Math.Pow(10, decimals));
         }
 
@@ -161,7 +165,9 @@ public static class Gro
             throw new InvalidDataException($"{source}, line {lineNumber}, columns {start + 1}-{start + width}: '{text}' is not a number.");
         }
 
-        return value;
+        return !Overflowed(value, text)
+            ? value
+            : throw new InvalidDataException($"{source}, line {lineNumber}, columns {start + 1}-{start + width}: '{text}' is beyond the range of a 64-bit float (about ±1.8e308).");
     }
 
     private static int ParseInteger(ReadOnlySpan<char> text, string source, int lineNumber, string what)
@@ -187,7 +193,10 @@ public static class Gro
             : [v[0], v[3], v[4], v[5], v[1], v[6], v[7], v[8], v[2]];
     }
 
-    private static (double Time, long Step) ParseTitle(string title)
+    /// <summary>Whether a parsed number is an infinity that its digits overflowed into (<c>Infinity</c> written out has none).</summary>
+    private static bool Overflowed(double value, ReadOnlySpan<char> text) => double.IsInfinity(value) && text.ContainsAnyInRange('0', '9');
+
+    private static (double Time, long Step) ParseTitle(string title, string source, int lineNumber)
     {
         var words = title.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
         var time = double.NaN;
@@ -196,7 +205,9 @@ public static class Gro
         {
             if (words[i] == "t=" && double.TryParse(words[i + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out var t))
             {
-                time = t;
+                time = !Overflowed(t, words[i + 1])
+                    ? t
+                    : throw new InvalidDataException($"{source}, line {lineNumber}: the time '{words[i + 1]}' in the title is beyond the range of a 64-bit float (about ±1.8e308).");
             }
             else if (words[i] == "step=" && long.TryParse(words[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var s))
             {

@@ -78,4 +78,32 @@ public class GroTests
 
         act.Should().Throw<InvalidDataException>().WithMessage(message);
     }
+
+    [Theory]
+    [InlineData("    1ALA     CA    1   1.000   2.000   1e400", "37-44: '1e400'")]
+    [InlineData("    1ALA     CA    1   1.000   2.000  -1e400", "37-44: '-1e400'")]
+    [InlineData("    1ALA     CA    1   1.000   2.000   3.000  0.0000  0.0000  -1e400", "61-68: '-1e400'")]
+    public void Read_ANumberBeyondTheRangeOfADouble_IsRefused(string atomLine, string number)
+    {
+        var act = () => Gro.Read(new StringReader($"t\n 1\n{atomLine}\n 1 1 1\n"));
+
+        act.Should().Throw<InvalidDataException>().WithMessage($"text, line 3, columns {number} is beyond the range of a 64-bit float*");
+    }
+
+    [Fact]
+    public void Read_NanAndInfinityWrittenOut_AreReadAsSuch()
+    {
+        var gro = Gro.Read(new StringReader("t\n 1\n    1ALA     CA    1   1.000   2.000     NaN  0.0000  0.0000Infinity\n 1 1 1\n"));
+
+        double.IsNaN(gro.Trajectory.Frame(0)[0, 2]).Should().BeTrue();
+        gro.Velocities(0)[0, 2].Should().Be(double.PositiveInfinity);
+    }
+
+    [Fact]
+    public void Read_ATitleTimeBeyondTheRangeOfADouble_IsRefused()
+    {
+        var act = () => Gro.Read(new StringReader("Protein t=   1.1e400 step= 500\n 1\n    1ALA     CA    1   1.000   2.000   3.000\n 1 1 1\n"));
+
+        act.Should().Throw<InvalidDataException>().WithMessage("text, line 1: the time '1.1e400' in the title is beyond the range of a 64-bit float*");
+    }
 }
