@@ -15,13 +15,13 @@ internal static class FuzzBenchmark
 
     /// <param name="scale">Multiplies the case counts (1: 100,000 cases per reader, 10,000 per model file and checkpoint, five seeds each).</param>
     /// <param name="resealManifest">Whether resealed model files may also change the manifest (which then reaches the model settings).</param>
-    /// <param name="only">The one target to run (its name, as ".npy" or "checkpoint"), or <see langword="null"/> for all.</param>
+    /// <param name="only">The one target to run (its name, as ".npy", ".xtc" or "checkpoint"), or <see langword="null"/> for all.</param>
     public static IEnumerable<Measurement> Run(double scale, bool resealManifest, string? only)
     {
         var readerCases = (long)(100_000 * scale);
         var modelCases = (long)(10_000 * scale);
         bool Wanted(string name) => only is null || string.Equals(only.TrimStart('.'), name.TrimStart('.'), StringComparison.OrdinalIgnoreCase);
-        foreach (var target in new[] { ArrayFuzzTargets.Npy(), ArrayFuzzTargets.Npz(), TextFuzzTargets.Csv(), TextFuzzTargets.Colvar() }.Where(t => Wanted(t.Name)))
+        foreach (var target in new[] { ArrayFuzzTargets.Npy(), ArrayFuzzTargets.Npz(), TextFuzzTargets.Csv(), TextFuzzTargets.Colvar(), GromacsFuzzTargets.Xvg(), GromacsFuzzTargets.Gro(), GromacsFuzzTargets.Xtc() }.Where(t => Wanted(t.Name)))
         {
             yield return Run(target, readerCases);
         }

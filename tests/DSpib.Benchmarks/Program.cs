@@ -51,7 +51,7 @@ if (results is null)
 {
     Console.WriteLine("usage: dotnet run -c Release --project tests/DSpib.Benchmarks -- <figure> [--threads N] [--precision exact|fast] [--return-freed-memory]");
     Console.WriteLine("figures: spib-epoch, spib-step, memory, simulation, diffusion-step, dspib-epoch, generation, collective-variable, matmul, fuzz");
-    Console.WriteLine("fuzz options: --scale X (multiplies 100,000 cases per reader, 10,000 per model file and checkpoint), --only TARGET (.npy, .npz, CSV, COLVAR, 'model file', checkpoint), --reseal-manifest");
+    Console.WriteLine("fuzz options: --scale X (multiplies 100,000 cases per reader, 10,000 per model file and checkpoint), --only TARGET (.npy, .npz, CSV, COLVAR, .xvg, .gro, .xtc, 'model file', checkpoint), --reseal-manifest");
     Console.WriteLine("gc-stress [--rounds N]: every native-lifetime workload N times under collection pressure (default 30)");
     return 1;
 }

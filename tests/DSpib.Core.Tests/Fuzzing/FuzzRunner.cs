@@ -33,6 +33,9 @@ internal sealed class FuzzTarget
 
     public Func<byte[], List<(int Offset, int Width)>>? SizeFields { get; init; }
 
+    /// <summary>Whether the size fields are big-endian (XDR, as in .xtc files) rather than little-endian (zip, .npy).</summary>
+    public bool BigEndianSizeFields { get; init; }
+
     public Func<Random, byte[], byte[]?>? Custom { get; init; }
 }
 
@@ -122,7 +125,7 @@ internal static class FuzzRunner
                 for (long i = 0; i < cases && (duration is null || stopwatch.Elapsed < duration); i++)
                 {
                     var random = Mutator.ForCase(seed, i);
-                    var (input, kind) = Mutator.Mutate(random, target.Seeds, target.SizeFields, target.Custom);
+                    var (input, kind) = Mutator.Mutate(random, target.Seeds, target.SizeFields, target.Custom, target.BigEndianSizeFields);
                     Volatile.Write(ref caseStarted, Stopwatch.GetTimestamp());
                     Volatile.Write(ref current, i);
                     RunCase(target, report, i, kind, input);
@@ -144,7 +147,7 @@ internal static class FuzzRunner
             if (!Volatile.Read(ref done) && Volatile.Read(ref current) >= 0 && running > caseLimit)
             {
                 var hung = Volatile.Read(ref current);
-                var (input, kind) = Mutator.Mutate(Mutator.ForCase(seed, hung), target.Seeds, target.SizeFields, target.Custom);
+                var (input, kind) = Mutator.Mutate(Mutator.ForCase(seed, hung), target.Seeds, target.SizeFields, target.Custom, target.BigEndianSizeFields);
                 lock (report)
                 {
                     report.Failures.Add(new FuzzFailure(hung, kind, string.Create(CultureInfo.InvariantCulture, $"still running after {running.TotalSeconds:F1} s (a hang)"), input));

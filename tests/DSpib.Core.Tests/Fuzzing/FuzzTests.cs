@@ -28,6 +28,15 @@ public sealed class FuzzTests(ITestOutputHelper output)
     [Fact]
     public void Colvar_10000Mutations_AreRefusedOrReadCorrectly() => Fuzz(TextFuzzTargets.Colvar(), 10_000, output);
 
+    [Fact]
+    public void Xvg_10000Mutations_AreRefusedOrReadCorrectly() => Fuzz(GromacsFuzzTargets.Xvg(), 10_000, output);
+
+    [Fact]
+    public void Gro_10000Mutations_AreRefusedOrReadCorrectly() => Fuzz(GromacsFuzzTargets.Gro(), 10_000, output);
+
+    [Fact]
+    public void Xtc_10000Mutations_AreRefusedOrReadCorrectly() => Fuzz(GromacsFuzzTargets.Xtc(), 10_000, output);
+
     /// <summary>Runs the target with the suite's seed and requires every case to be refused or read correctly.</summary>
     internal static void Fuzz(FuzzTarget target, int cases, ITestOutputHelper output)
     {

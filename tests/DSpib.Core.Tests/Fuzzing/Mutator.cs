@@ -22,7 +22,7 @@ internal enum MutationKind
     /// <summary>A run of bytes from this or another seed copied over or into a random place.</summary>
     Splice,
 
-    /// <summary>A binary size, count or offset field (zip records, the .npy header length) set to an extreme value.</summary>
+    /// <summary>A binary size, count or offset field (zip records, the .npy header length, an .xtc frame's counts and ranges) set to an extreme value.</summary>
     SizeField,
 
     /// <summary>A decimal number in the text (a .npy shape, a CSV value) replaced by an extreme one.</summary>
@@ -51,13 +51,15 @@ internal static class Mutator
 
     /// <summary>
     /// One mutation of a seed (sometimes two or three stacked). <paramref name="sizeFields"/> locates binary size fields;
-    /// <paramref name="custom"/> is the target's own mutation, used for about one case in five when given.
+    /// <paramref name="custom"/> is the target's own mutation, used for about one case in five when given;
+    /// <paramref name="bigEndian"/> says that the size fields are big-endian.
     /// </summary>
     public static (byte[] Bytes, MutationKind Kind) Mutate(
         Random random,
         IReadOnlyList<byte[]> seeds,
         Func<byte[], List<(int Offset, int Width)>>? sizeFields,
-        Func<Random, byte[], byte[]?>? custom)
+        Func<Random, byte[], byte[]?>? custom,
+        bool bigEndian = false)
     {
         var seed = seeds[random.Next(seeds.Count)];
         if (custom is not null && random.Next(5) == 0 && custom(random, seed) is { } resealed)
@@ -71,14 +73,14 @@ internal static class Mutator
         for (var i = 0; i < stacked; i++)
         {
             kind = (MutationKind)random.Next((int)MutationKind.Resealed);
-            bytes = Apply(kind, random, bytes, seeds, sizeFields);
+            bytes = Apply(kind, random, bytes, seeds, sizeFields, bigEndian);
         }
 
         return (bytes, kind);
     }
 
     /// <summary>Applies one mutation of <paramref name="kind"/> (a size-field mutation falls back to a number when there are no fields).</summary>
-    public static byte[] Apply(MutationKind kind, Random random, byte[] input, IReadOnlyList<byte[]> seeds, Func<byte[], List<(int Offset, int Width)>>? sizeFields)
+    public static byte[] Apply(MutationKind kind, Random random, byte[] input, IReadOnlyList<byte[]> seeds, Func<byte[], List<(int Offset, int Width)>>? sizeFields, bool bigEndian = false)
     {
         if (input.Length == 0)
         {
@@ -137,16 +139,29 @@ internal static class Mutator
             {
                 var (offset, width) = fields[random.Next(fields.Count)];
                 var result = (byte[])input.Clone();
-                var value = random.Next(3) == 0
-                    ? (uint)((width == 2 ? BinaryPrimitives.ReadUInt16LittleEndian(result.AsSpan(offset)) : BinaryPrimitives.ReadUInt32LittleEndian(result.AsSpan(offset))) + random.Next(-2, 3))
-                    : Extreme32[random.Next(Extreme32.Length)];
-                if (width == 2)
+                var field = result.AsSpan(offset, width);
+                var current = (width, bigEndian) switch
                 {
-                    BinaryPrimitives.WriteUInt16LittleEndian(result.AsSpan(offset), (ushort)value);
-                }
-                else
+                    (2, false) => BinaryPrimitives.ReadUInt16LittleEndian(field),
+                    (2, true) => BinaryPrimitives.ReadUInt16BigEndian(field),
+                    (_, false) => BinaryPrimitives.ReadUInt32LittleEndian(field),
+                    _ => BinaryPrimitives.ReadUInt32BigEndian(field),
+                };
+                var value = random.Next(3) == 0 ? (uint)(current + random.Next(-2, 3)) : Extreme32[random.Next(Extreme32.Length)];
+                switch (width, bigEndian)
                 {
-                    BinaryPrimitives.WriteUInt32LittleEndian(result.AsSpan(offset), value);
+                    case (2, false):
+                        BinaryPrimitives.WriteUInt16LittleEndian(field, (ushort)value);
+                        break;
+                    case (2, true):
+                        BinaryPrimitives.WriteUInt16BigEndian(field, (ushort)value);
+                        break;
+                    case (_, false):
+                        BinaryPrimitives.WriteUInt32LittleEndian(field, value);
+                        break;
+                    default:
+                        BinaryPrimitives.WriteUInt32BigEndian(field, value);
+                        break;
                 }
 
                 return result;
