@@ -14,15 +14,20 @@ namespace DSpib.Systems.Biasing;
 /// recorded at time t with value s has log weight (V(s, t) - c(t)) / k_B T, where
 /// c(t) = k_B T ln [ integral exp(gamma V / ((gamma - 1) k_B T)) ds / integral exp(V / ((gamma - 1) k_B T)) ds ]
 /// (<see cref="IBias.LogWeight"/>, recorded by the integrators in <see cref="SimulationResult.LogWeights"/>).
-/// Several walkers may share one instance (multiple-walker metadynamics): deposition and evaluation are serialised by a lock.
+/// Several walkers may share one instance (multiple-walker metadynamics). A hill a walker deposits during a frame takes
+/// effect at the end of the frame (<see cref="EndFrame"/>, which the integrators call when every walker has recorded
+/// it), in walker order, and c(t) is updated then: every force evaluation and log weight of a frame sees the same bias,
+/// so a seeded simulation deposits the same hills in the same order whatever the thread scheduling. With an integrator
+/// of your own, call <see cref="EndFrame"/> between frames, or the hills stay pending.
 /// </remarks>
-public sealed class WellTemperedMetadynamics : IBias, IEnergyAlongVariable
+public sealed class WellTemperedMetadynamics : ILockstepBias, IEnergyAlongVariable
 {
     private readonly ICollectiveVariable _cv;
     private readonly double[] _bias;
     private readonly double[] _slope;
     private readonly Lock _lock = new();
     private readonly Dictionary<int, long> _evaluations = [];
+    private readonly SortedDictionary<int, List<(double S, double Bias)>> _pending = [];
     private readonly double _spacing;
     private double _offset;
 
@@ -49,7 +54,7 @@ public sealed class WellTemperedMetadynamics : IBias, IEnergyAlongVariable
     /// <summary>The settings.</summary>
     public MetadynamicsOptions Options { get; }
 
-    /// <summary>Hills deposited so far, by all walkers.</summary>
+    /// <summary>Hills deposited so far, by all walkers (those of the current frame count from its end).</summary>
     public int Hills { get; private set; }
 
     /// <summary>The current c(t) of the reweighting (0 before the first hill).</summary>
@@ -123,11 +128,51 @@ public sealed class WellTemperedMetadynamics : IBias, IEnergyAlongVariable
             _evaluations[walker] = count;
             if (count % Options.Stride == 0)
             {
-                Deposit(s[0], value);
+                if (!_pending.TryGetValue(walker, out var hills))
+                {
+                    _pending[walker] = hills = [];
+                }
+
+                hills.Add((s[0], value));
             }
 
             slope[0] = dv;
             return value;
+        }
+    }
+
+    /// <inheritdoc />
+    public bool FrameRecorded(int walker)
+    {
+        lock (_lock)
+        {
+            return _pending.ContainsKey(walker);
+        }
+    }
+
+    /// <summary>
+    /// Deposits the hills requested since the last call, walker after walker (each walker's in the order requested),
+    /// and updates c(t). The integrators call it after every frame, when all walkers have recorded it.
+    /// </summary>
+    public void EndFrame()
+    {
+        lock (_lock)
+        {
+            if (_pending.Count == 0)
+            {
+                return;
+            }
+
+            foreach (var hills in _pending.Values)
+            {
+                foreach (var (s, bias) in hills)
+                {
+                    Deposit(s, bias);
+                }
+            }
+
+            _pending.Clear();
+            UpdateOffset();
         }
     }
 
@@ -163,6 +208,11 @@ public sealed class WellTemperedMetadynamics : IBias, IEnergyAlongVariable
         }
 
         Hills++;
+    }
+
+    private void UpdateOffset()
+    {
+        var deltaT = (Options.BiasFactor - 1) * Options.Temperature;
 
         // c(t) by the trapezoid rule, with the exponents shifted by their maxima against overflow.
         var max = _bias.Max();

@@ -67,44 +67,110 @@ public abstract class LangevinIntegrator
         long framesDone = 0;
         var totalFrames = (long)Options.Walkers * Options.FramesPerWalker;
         var reportEvery = Math.Max(1, totalFrames / 100);
-        Parallel.For(
-            0,
-            Options.Walkers,
-            new ParallelOptions { CancellationToken = cancellationToken },
-            walker =>
+        var lockstep = bias as ILockstepBias;
+        using var barrier = lockstep is null ? null : new Barrier(Options.Walkers, _ => lockstep.EndFrame());
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+        void Walk(int walker)
+        {
+            var frames = new double[Options.FramesPerWalker, potential.Dimension];
+            var start = starts[starts.Count == 1 ? 0 : walker];
+            var weights = logWeights is null ? null : logWeights[walker] = new double[Options.FramesPerWalker];
+            var forces = new Forces(potential, bias, walker);
+            var recorded = 0;
+            kinetic[walker] = SimulateWalker(forces, start, new GaussianStream(Options.Seed, walker), frames, () =>
             {
-                var frames = new double[Options.FramesPerWalker, potential.Dimension];
-                var start = starts[starts.Count == 1 ? 0 : walker];
-                var weights = logWeights is null ? null : logWeights[walker] = new double[Options.FramesPerWalker];
-                var forces = new Forces(potential, bias, walker);
-                var recorded = 0;
-                kinetic[walker] = SimulateWalker(forces, start, new GaussianStream(Options.Seed, walker), frames, () =>
+                if (weights is not null)
                 {
-                    if (weights is not null)
+                    var row = recorded;
+                    Span<double> x = stackalloc double[potential.Dimension];
+                    for (var d = 0; d < x.Length; d++)
                     {
-                        var row = recorded;
-                        Span<double> x = stackalloc double[potential.Dimension];
-                        for (var d = 0; d < x.Length; d++)
-                        {
-                            x[d] = frames[row, d];
-                        }
-
-                        weights[row] = bias!.LogWeight(walker, x);
+                        x[d] = frames[row, d];
                     }
 
-                    recorded++;
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var done = Interlocked.Increment(ref framesDone);
-                    if (done % reportEvery == 0)
-                    {
-                        progress?.Report((double)done / totalFrames);
-                    }
-                });
-                trajectories[walker] = frames;
+                    weights[row] = bias!.LogWeight(walker, x);
+                }
+
+                recorded++;
+                cancellationToken.ThrowIfCancellationRequested();
+                if (barrier is not null && lockstep!.FrameRecorded(walker))
+                {
+                    barrier.SignalAndWait(failed.Token);
+                }
+
+                var done = Interlocked.Increment(ref framesDone);
+                if (done % reportEvery == 0)
+                {
+                    progress?.Report((double)done / totalFrames);
+                }
             });
+            trajectories[walker] = frames;
+        }
+
+        if (barrier is null)
+        {
+            Parallel.For(0, Options.Walkers, new ParallelOptions { CancellationToken = cancellationToken }, Walk);
+        }
+        else
+        {
+            RunInLockstep(Walk, barrier, failed, cancellationToken);
+            lockstep!.EndFrame();
+        }
 
         var steps = (long)Options.Walkers * (Options.EquilibrationSteps + ((long)Options.FramesPerWalker * Options.StepsPerFrame));
         return new SimulationResult(trajectories, kinetic.Average(), steps, stopwatch.Elapsed, logWeights);
+    }
+
+    /// <summary>
+    /// Runs every walker on its own thread (a lockstep bias needs them all running at once: they wait for each other
+    /// at the frames where the bias changes). The first failure cancels the others; cancellation is rethrown as such, failures together.
+    /// </summary>
+    private void RunInLockstep(Action<int> walk, Barrier barrier, CancellationTokenSource failed, CancellationToken cancellationToken)
+    {
+        var errors = new Exception?[Options.Walkers];
+        var threads = Enumerable.Range(0, Options.Walkers).Select(walker => new Thread(() =>
+        {
+            try
+            {
+                walk(walker);
+            }
+            catch (Exception e)
+            {
+                errors[walker] = e;
+                failed.Cancel();
+            }
+            finally
+            {
+                // A walker that is done no longer holds the others at the barrier (leaving may end a phase, and run EndFrame).
+                try
+                {
+                    barrier.RemoveParticipant();
+                }
+                catch (BarrierPostPhaseException e)
+                {
+                    errors[walker] ??= e;
+                    failed.Cancel();
+                }
+            }
+        })
+        { IsBackground = true, Name = $"walker {walker}" }).ToArray();
+        foreach (var thread in threads)
+        {
+            thread.Start();
+        }
+
+        foreach (var thread in threads)
+        {
+            thread.Join();
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var failures = errors.OfType<Exception>().Where(e => e is not OperationCanceledException).ToArray();
+        if (failures.Length > 0)
+        {
+            throw new AggregateException(failures);
+        }
     }
 
     /// <summary>
