@@ -45,7 +45,8 @@ internal static class EnhancedRun
         var initial = new OverdampedLangevin(langevin with { FramesPerWalker = o.InitialSteps / o.StepsPerFrame }).Run(potential, start, null, cancellationToken);
         var frames = initial.Trajectories.ToList();
         var model = Train(frames, o, seed);
-        var rounds = new List<SimulationResult>();
+        var starts = LastFrames(initial);
+        SimulationResult? last = null;
         CollectiveVariable? lastCv = null;
         (double Min, double Max) lastGrid = default;
         var biasedTransitions = 0;
@@ -61,12 +62,14 @@ internal static class EnhancedRun
                 Temperature = o.Temperature, BiasFactor = o.BiasFactor, Height = o.Height * o.Temperature, Width = width, Stride = o.HillStride,
                 GridMinimum = lastGrid.Min, GridMaximum = lastGrid.Max, GridBins = 600,
             });
-            var last = new OverdampedLangevin(langevin with { FramesPerWalker = o.RoundSteps / o.StepsPerFrame, Seed = (seed * 1000) + round })
-                .Run(potential, metadynamics, start, null, cancellationToken);
-            rounds.Add(last);
+
+            // Each round continues from where the walkers of the previous run ended, not from the left well again.
+            last = new OverdampedLangevin(langevin with { FramesPerWalker = o.StepsOfRound(round) / o.StepsPerFrame, Seed = (seed * 1000) + round })
+                .Run(potential, metadynamics, starts, null, cancellationToken);
+            starts = LastFrames(last);
             biasedTransitions += Transitions(potential, last.Trajectories);
             frames.AddRange(last.Trajectories);
-            log.WriteLine($"seed {seed}, round {round}: {metadynamics.Hills} hills, {Transitions(potential, last.Trajectories)} transitions, {Populations(last.Trajectories, Reweighting.Weights(last.LogWeights!)).Select(p => p.ToString("F3")).Aggregate((a, b) => a + " " + b)} (reweighted populations)");
+            log.WriteLine($"seed {seed}, round {round}: {metadynamics.Hills} hills, {Transitions(potential, last.Trajectories)} transitions, left/right overlap along the variable {Overlap(lastCv, points, boltzmann):F3}, {Populations(last.Trajectories, Reweighting.Weights(last.LogWeights!)).Select(p => p.ToString("F3")).Aggregate((a, b) => a + " " + b)} (reweighted populations)");
             if (round < o.Rounds)
             {
                 model.Dispose();
@@ -77,17 +80,18 @@ internal static class EnhancedRun
         model.Dispose();
         var seconds = stopwatch.Elapsed.TotalSeconds;
 
-        // Every round's frames, each round reweighted by its own c(t) weights and given an equal share.
-        // The first fraction of each round, while the bias is still far from its final shape, is left out.
-        var skip = (int)(o.Discard * (o.RoundSteps / o.StepsPerFrame));
-        var biased = rounds.SelectMany(r => r.Trajectories.Select(t => Tail(t, skip))).ToArray();
-        var weights = rounds.SelectMany(r => Reweighting.Weights(r.LogWeights!.Select(w => w[skip..]).ToArray()).Select(w => w / rounds.Count)).ToArray();
+        // The last round's frames, reweighted by their c(t) weights, after its first fraction (the bias's build-up).
+        var skip = (int)(o.Discard * (o.FinalSteps / o.StepsPerFrame));
+        var biased = last!.Trajectories.Select(t => Tail(t, skip)).ToArray();
+        var weights = Reweighting.Weights(last.LogWeights!.Select(w => w[skip..]).ToArray());
         var enhancedPopulations = Populations(biased, weights);
+        var enhancedErrors = BlockStandardErrors(biased, weights, 10);
+        var overlap = Overlap(lastCv!, points, boltzmann);
         var exactProfile = ExactProfile(lastCv!, points, boltzmann, lastGrid, o.Temperature);
         var enhancedProfile = Profile(lastCv!, biased, weights, lastGrid, o.Temperature);
 
         // Plain MD with the force evaluations of the whole loop.
-        var forceEvaluations = (long)o.Walkers * (o.InitialSteps + ((long)o.Rounds * o.RoundSteps));
+        var forceEvaluations = (long)o.Walkers * (o.InitialSteps + ((long)(o.Rounds - 1) * o.RoundSteps) + o.FinalSteps);
         stopwatch.Restart();
         var plain = new OverdampedLangevin(langevin with { FramesPerWalker = (int)(forceEvaluations / o.Walkers / o.StepsPerFrame), Seed = (seed * 1000) + 999 })
             .Run(potential, start, null, cancellationToken);
@@ -103,6 +107,8 @@ internal static class EnhancedRun
             seed,
             forceEvaluations,
             enhancedPopulations,
+            enhancedErrors,
+            overlap,
             MaxError(enhancedPopulations, exact),
             enhancedRmse,
             enhancedCoverage,
@@ -114,7 +120,7 @@ internal static class EnhancedRun
             plainCoverage,
             Transitions(potential, plain.Trajectories),
             plainSeconds);
-        log.WriteLine($"seed {seed}: metadynamics population error {result.EnhancedPopulationError:F3}, F RMSE {result.EnhancedRmse:F2} k_BT; plain MD {result.PlainPopulationError:F3}, {result.PlainRmse:F2} k_BT");
+        log.WriteLine($"seed {seed}: metadynamics population error {result.EnhancedPopulationError:F3} (block standard error {enhancedErrors.Max():F3}), F RMSE {result.EnhancedRmse:F2} k_BT; plain MD {result.PlainPopulationError:F3}, {result.PlainRmse:F2} k_BT");
         return result;
     }
 
@@ -162,6 +168,72 @@ internal static class EnhancedRun
         return (low - margin, high + margin);
     }
 
+    /// <summary>
+    /// How much the left and right wells overlap along the variable: the shared area of their Boltzmann densities of s
+    /// (100 bins over the grid's range), relative to the smaller well. 0 when s separates them, 1 when it cannot tell them apart.
+    /// </summary>
+    private static double Overlap(CollectiveVariable cv, double[,] points, double[] boltzmann)
+    {
+        var values = cv.Evaluate(points);
+        var low = Enumerable.Range(0, boltzmann.Length).Min(i => values[i, 0]);
+        var high = Enumerable.Range(0, boltzmann.Length).Max(i => values[i, 0]);
+        const int Bins = 100;
+        var left = new double[Bins];
+        var right = new double[Bins];
+        for (var i = 0; i < boltzmann.Length; i++)
+        {
+            var bin = Math.Min(Bins - 1, (int)((values[i, 0] - low) / (high - low) * Bins));
+            switch (ThreeHolePotential.ClassifyWell(points[i, 0], points[i, 1]))
+            {
+                case ThreeHoleWell.Left:
+                    left[bin] += boltzmann[i];
+                    break;
+                case ThreeHoleWell.Right:
+                    right[bin] += boltzmann[i];
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        return Enumerable.Range(0, Bins).Sum(b => Math.Min(left[b], right[b])) / Math.Min(left.Sum(), right.Sum());
+    }
+
+    /// <summary>
+    /// Standard errors of the weighted populations from consecutive blocks of the run (all walkers together): the spread
+    /// of the blocks' estimates over the square root of their number.
+    /// </summary>
+    private static double[] BlockStandardErrors(double[][,] trajectories, double[] weights, int blocks)
+    {
+        var frames = trajectories[0].GetLength(0);
+        var estimates = new List<double[]>();
+        for (var block = 0; block < blocks; block++)
+        {
+            var (from, to) = (block * frames / blocks, (block + 1) * frames / blocks);
+            var populations = new double[3];
+            var n = 0;
+            foreach (var t in trajectories)
+            {
+                for (var f = 0; f < frames; f++, n++)
+                {
+                    if (f >= from && f < to)
+                    {
+                        populations[(int)ThreeHolePotential.ClassifyWell(t[f, 0], t[f, 1])] += weights[n];
+                    }
+                }
+            }
+
+            var total = populations.Sum();
+            estimates.Add(populations.Select(p => p / total).ToArray());
+        }
+
+        return Enumerable.Range(0, 3).Select(k =>
+        {
+            var mean = estimates.Average(e => e[k]);
+            return Math.Sqrt(estimates.Sum(e => (e[k] - mean) * (e[k] - mean)) / (blocks - 1) / blocks);
+        }).ToArray();
+    }
+
     private static double[] ExactProfile(CollectiveVariable cv, double[,] points, double[] boltzmann, (double Min, double Max) range, double temperature)
     {
         var values = cv.Evaluate(points);
@@ -206,6 +278,9 @@ internal static class EnhancedRun
 
         return populations;
     }
+
+    private static double[][] LastFrames(SimulationResult run) =>
+        run.Trajectories.Select(t => Enumerable.Range(0, t.GetLength(1)).Select(d => t[t.GetLength(0) - 1, d]).ToArray()).ToArray();
 
     private static double[,] Tail(double[,] frames, int skip)
     {
