@@ -141,7 +141,12 @@ public sealed class WellTemperedMetadynamics : ILockstepBias, IEnergyAlongVariab
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Whether <paramref name="walker"/> deposited a hill during the frame it has just recorded. The walkers of one
+    /// simulation make the same number of force evaluations, so they all deposit in the same frames (when a shared
+    /// instance is reused, reuse it with the same number of walkers, whose counts of evaluations stay equal).
+    /// </summary>
+    /// <param name="walker">The walker's index.</param>
     public bool FrameRecorded(int walker)
     {
         lock (_lock)
@@ -152,7 +157,8 @@ public sealed class WellTemperedMetadynamics : ILockstepBias, IEnergyAlongVariab
 
     /// <summary>
     /// Deposits the hills requested since the last call, walker after walker (each walker's in the order requested),
-    /// and updates c(t). The integrators call it after every frame, when all walkers have recorded it.
+    /// and updates c(t). The integrators call it at the end of every frame in which hills were deposited, when all
+    /// walkers have recorded it, and once at the end of a run.
     /// </summary>
     public void EndFrame()
     {

@@ -30,7 +30,8 @@ public abstract class LangevinIntegrator
 
     /// <summary>
     /// Simulates every walker under the potential plus an external <paramref name="bias"/>, and records with each frame
-    /// its log unbiasing weight (<see cref="SimulationResult.LogWeights"/>).
+    /// its log unbiasing weight (<see cref="SimulationResult.LogWeights"/>). The walkers of an <see cref="ILockstepBias"/>
+    /// (a bias they share and change, such as metadynamics) run on their own threads in lockstep, so a seeded run is reproducible.
     /// </summary>
     /// <param name="potential">The potential energy surface.</param>
     /// <param name="bias">The bias added to the potential's energy and forces.</param>
