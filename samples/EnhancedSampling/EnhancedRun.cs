@@ -69,7 +69,7 @@ internal static class EnhancedRun
             starts = LastFrames(last);
             biasedTransitions += Transitions(potential, last.Trajectories);
             frames.AddRange(last.Trajectories);
-            log.WriteLine($"seed {seed}, round {round}: {metadynamics.Hills} hills, {Transitions(potential, last.Trajectories)} transitions, left/right overlap along the variable {Overlap(lastCv, points, boltzmann):F3}, {Populations(last.Trajectories, Reweighting.Weights(last.LogWeights!)).Select(p => p.ToString("F3")).Aggregate((a, b) => a + " " + b)} (reweighted populations)");
+            log.WriteLine($"seed {seed}, round {round}: {metadynamics.Hills} hills, {Transitions(potential, last.Trajectories)} transitions, left/right overlap along the variable {Overlap(lastCv, points, boltzmann):F3}, mean |grad s| in the wells (L R U) {string.Join(" ", GradientInWells(lastCv, points, boltzmann).Select(g => g.ToString("F2")))}, {Populations(last.Trajectories, Reweighting.Weights(last.LogWeights!)).Select(p => p.ToString("F3")).Aggregate((a, b) => a + " " + b)} (reweighted populations)");
             if (round < o.Rounds)
             {
                 model.Dispose();
@@ -197,6 +197,25 @@ internal static class EnhancedRun
         }
 
         return Enumerable.Range(0, Bins).Sum(b => Math.Min(left[b], right[b])) / Math.Min(left.Sum(), right.Sum());
+    }
+
+    /// <summary>
+    /// The Boltzmann mean of |grad s| in each well: a well where it is small is squeezed into a narrow range of s (the
+    /// encoder saturates there), so a bias along s hardly pushes the walkers in it.
+    /// </summary>
+    private static double[] GradientInWells(CollectiveVariable cv, double[,] points, double[] boltzmann)
+    {
+        var (_, jacobians) = cv.EvaluateWithJacobian(points);
+        var sums = new double[3];
+        var masses = new double[3];
+        for (var i = 0; i < boltzmann.Length; i++)
+        {
+            var well = (int)ThreeHolePotential.ClassifyWell(points[i, 0], points[i, 1]);
+            sums[well] += boltzmann[i] * Math.Sqrt((jacobians[i, 0, 0] * jacobians[i, 0, 0]) + (jacobians[i, 0, 1] * jacobians[i, 0, 1]));
+            masses[well] += boltzmann[i];
+        }
+
+        return sums.Zip(masses, (sum, mass) => sum / mass).ToArray();
     }
 
     /// <summary>
