@@ -410,25 +410,6 @@ internal static class GromacsFuzzTargets
         }
     }
 
-    /// <summary>The value a field spells: a finite number, or NaN or an infinity written out; otherwise <see langword="null"/>.</summary>
-    private static double? Number(string field)
-    {
-        var lower = field.Trim().ToLowerInvariant();
-        if (lower is "nan" or "+nan" or "-nan")
-        {
-            return double.NaN;
-        }
-
-        if (lower is "inf" or "+inf" or "infinity" or "+infinity")
-        {
-            return double.PositiveInfinity;
-        }
-
-        if (lower is "-inf" or "-infinity")
-        {
-            return double.NegativeInfinity;
-        }
-
-        return double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) ? value : null;
-    }
+    /// <summary>The value a field spells, as for the CSV reader: a finite number, or NaN or an infinity written out; otherwise <see langword="null"/>.</summary>
+    private static double? Number(string field) => TextFuzzTargets.Number(field);
 }

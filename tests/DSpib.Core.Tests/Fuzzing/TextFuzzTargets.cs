@@ -129,9 +129,9 @@ internal static class TextFuzzTargets
         (delimiter == ' ' ? line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries) : line.Split(delimiter)).Select(f => f.Trim()).ToArray();
 
     /// <summary>The value a field spells: a finite number, or NaN or an infinity written out; otherwise <see langword="null"/>.</summary>
-    private static double? Number(string field)
+    internal static double? Number(string field)
     {
-        var lower = field.ToLowerInvariant();
+        var lower = field.Trim().ToLowerInvariant();
         if (lower is "nan" or "+nan" or "-nan")
         {
             return double.NaN;
