@@ -9,7 +9,7 @@ namespace DSpib.Samples;
 /// </summary>
 public static class SampleRunner
 {
-    /// <summary>Runs a sample; returns 0 on success, 1 when <paramref name="failure"/> says so, 2 for bad options, 130 when cancelled.</summary>
+    /// <summary>Runs a sample; returns 0 on success, 1 when <paramref name="failure"/> says so or the run stopped with an <see cref="InvalidOperationException"/> (its message printed), 2 for bad options, 130 when cancelled.</summary>
     /// <typeparam name="TOptions">The sample's settings.</typeparam>
     /// <typeparam name="TSummary">What a run produces.</typeparam>
     /// <param name="args">The command line.</param>
@@ -60,6 +60,13 @@ public static class SampleRunner
             {
                 Console.Error.WriteLine("Cancelled; no results were written.");
                 return 130;
+            }
+            catch (InvalidOperationException ex)
+            {
+                // A run that cannot go on with these settings (training whose states collapsed into one, say): the
+                // library's message says why and what to change, which is what the user needs, not a stack trace.
+                Console.Error.WriteLine($"The run stopped: {ex.Message}");
+                return 1;
             }
 
             Console.WriteLine();
