@@ -106,7 +106,8 @@ internal static class ThreeHoleRun
         }
         catch (AggregateException failed) when (failed.InnerExceptions.Count > 0)
         {
-            // The first model's failure as if the models had run one after another (a cancellation stays a cancellation).
+            // The first failure rethrown as itself, as a run of one model after another would end: a cancellation stays a
+            // cancellation, and a training that cannot go on keeps the library's exception and message.
             ExceptionDispatchInfo.Capture(failed.InnerExceptions[0]).Throw();
         }
 
