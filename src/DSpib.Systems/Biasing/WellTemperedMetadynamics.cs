@@ -200,10 +200,12 @@ public sealed class WellTemperedMetadynamics : ILockstepBias, IEnergyAlongVariab
         return (((1 - t) * _bias[j]) + (t * _bias[j + 1]), ((1 - t) * _slope[j]) + (t * _slope[j + 1]));
     }
 
+    /// <summary>k_B Delta T = (gamma - 1) k_B T, the energy scale of the well-tempered hills and of c(t).</summary>
+    private double DeltaT => (Options.BiasFactor - 1) * Options.Temperature;
+
     private void Deposit(double s, double biasHere)
     {
-        var deltaT = (Options.BiasFactor - 1) * Options.Temperature;
-        var height = Options.Height * Math.Exp(-biasHere / deltaT);
+        var height = Options.Height * Math.Exp(-biasHere / DeltaT);
         var width2 = Options.Width * Options.Width;
         for (var j = 0; j < _bias.Length; j++)
         {
@@ -218,7 +220,7 @@ public sealed class WellTemperedMetadynamics : ILockstepBias, IEnergyAlongVariab
 
     private void UpdateOffset()
     {
-        var deltaT = (Options.BiasFactor - 1) * Options.Temperature;
+        var deltaT = DeltaT;
 
         // c(t) by the trapezoid rule, with the exponents shifted by their maxima against overflow.
         var max = _bias.Max();
