@@ -228,20 +228,7 @@ internal static class EnhancedRun
         var estimates = new List<double[]>();
         for (var block = 0; block < blocks; block++)
         {
-            var (from, to) = (block * frames / blocks, (block + 1) * frames / blocks);
-            var populations = new double[3];
-            var n = 0;
-            foreach (var t in trajectories)
-            {
-                for (var f = 0; f < frames; f++, n++)
-                {
-                    if (f >= from && f < to)
-                    {
-                        populations[(int)ThreeHolePotential.ClassifyWell(t[f, 0], t[f, 1])] += weights[n];
-                    }
-                }
-            }
-
+            var populations = Populations(trajectories, weights, block * frames / blocks, (block + 1) * frames / blocks);
             var total = populations.Sum();
             estimates.Add(populations.Select(p => p / total).ToArray());
         }
@@ -283,15 +270,22 @@ internal static class EnhancedRun
         return (Math.Sqrt(squares / bins.Length), (double)visited.Length / bins.Length);
     }
 
-    private static double[] Populations(IReadOnlyList<double[,]> trajectories, double[] weights)
+    /// <summary>
+    /// The weight in each well of every walker's frames <paramref name="from"/> (inclusive) to <paramref name="to"/>
+    /// (exclusive); <paramref name="weights"/> are the frames of all walkers, walker after walker.
+    /// </summary>
+    private static double[] Populations(IReadOnlyList<double[,]> trajectories, double[] weights, int from = 0, int to = int.MaxValue)
     {
         var populations = new double[3];
         var n = 0;
         foreach (var t in trajectories)
         {
-            for (var f = 0; f < t.GetLength(0); f++)
+            for (var f = 0; f < t.GetLength(0); f++, n++)
             {
-                populations[(int)ThreeHolePotential.ClassifyWell(t[f, 0], t[f, 1])] += weights[n++];
+                if (f >= from && f < to)
+                {
+                    populations[(int)ThreeHolePotential.ClassifyWell(t[f, 0], t[f, 1])] += weights[n];
+                }
             }
         }
 
