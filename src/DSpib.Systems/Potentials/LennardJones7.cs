@@ -115,6 +115,77 @@ public sealed class LennardJones7 : IPotential
     }
 
     /// <summary>
+    /// Relaxes <paramref name="position"/> in place to the local minimum below it (steepest descent, each coordinate's
+    /// move capped at 0.02 so that a close contact cannot throw particles apart) and returns its energy. Used to tell
+    /// which isomer a frame belongs to (<see cref="ClassifyIsomer"/>), a definition of the states that depends on no
+    /// collective variable.
+    /// </summary>
+    /// <param name="position">14 coordinates, overwritten with the relaxed ones.</param>
+    /// <param name="maxIterations">Descent steps at most; the relaxation stops earlier once the largest force component is below 1e-5.</param>
+    public double Quench(Span<double> position, int maxIterations = 50_000)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxIterations);
+        const double Step = 2e-3;
+        const double LargestMove = 0.02;
+        Span<double> gradient = stackalloc double[2 * Particles];
+        var energy = EnergyAndGradient(position, gradient);
+        for (var iteration = 0; iteration < maxIterations; iteration++)
+        {
+            var largestForce = 0.0;
+            for (var d = 0; d < gradient.Length; d++)
+            {
+                largestForce = Math.Max(largestForce, Math.Abs(gradient[d]));
+                position[d] -= Math.Clamp(Step * gradient[d], -LargestMove, LargestMove);
+            }
+
+            // The energy differences between isomers are 0.02 and more; a force of 1e-5 leaves the energy within
+            // about 1e-9 of the minimum's.
+            if (largestForce < 1e-5)
+            {
+                break;
+            }
+
+            energy = EnergyAndGradient(position, gradient);
+        }
+
+        return energy;
+    }
+
+    /// <summary>
+    /// The isomer a configuration belongs to: the one whose minimum energy is nearest to that of the minimum the
+    /// configuration relaxes to (<see cref="Quench"/>). Every configuration is assigned; the rare one that relaxes to
+    /// a saddle goes to the isomer of the nearest energy.
+    /// </summary>
+    /// <param name="position">14 coordinates (not changed).</param>
+    public Lj7Isomer ClassifyIsomer(ReadOnlySpan<double> position)
+    {
+        if (position.Length != 2 * Particles)
+        {
+            throw new ArgumentException($"LJ7 positions have {2 * Particles} coordinates; got {position.Length}.", nameof(position));
+        }
+
+        Span<double> relaxed = stackalloc double[2 * Particles];
+        position.CopyTo(relaxed);
+        var energy = Quench(relaxed);
+        var nearest = 0;
+        for (var isomer = 1; isomer < IsomerEnergies.Count; isomer++)
+        {
+            if (Math.Abs(energy - IsomerEnergies[isomer]) < Math.Abs(energy - IsomerEnergies[nearest]))
+            {
+                nearest = isomer;
+            }
+        }
+
+        return (Lj7Isomer)nearest;
+    }
+
+    /// <summary>
+    /// The minimum energies of the four isomers in the order of <see cref="Lj7Isomer"/> (the wall is inactive at every
+    /// minimum, so they are those of the bare cluster).
+    /// </summary>
+    public static IReadOnlyList<double> IsomerEnergies { get; } = [-12.5349, -11.5013, -11.4769, -11.4034];
+
+    /// <summary>
     /// The coordination number of every particle, c_i = sum_{j != i} (1 - (r_ij / r0)^8) / (1 - (r_ij / r0)^16) with
     /// r0 = 1.5, in particle order (not sorted).
     /// </summary>
@@ -273,4 +344,23 @@ public sealed class LennardJones7 : IPotential
 
         return energy;
     }
+}
+
+/// <summary>
+/// The four local minima of <see cref="LennardJones7"/> (Dellago, Bolhuis and Chandler 1998), in order of energy: the
+/// hexagon with a central particle and three open isomers.
+/// </summary>
+public enum Lj7Isomer
+{
+    /// <summary>C0, the hexagon with a central particle (U = -12.53).</summary>
+    C0,
+
+    /// <summary>C1, a capped parallelogram (U = -11.50).</summary>
+    C1,
+
+    /// <summary>C2, the other capped parallelogram (U = -11.48).</summary>
+    C2,
+
+    /// <summary>C3, the trapezoid (U = -11.40).</summary>
+    C3,
 }
