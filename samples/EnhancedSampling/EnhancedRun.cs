@@ -16,35 +16,36 @@ internal static class EnhancedRun
 
     public static EnhancedSummary Execute(EnhancedOptions options, TextWriter log, CancellationToken cancellationToken)
     {
-        var potential = new ThreeHolePotential();
-        var grid = BoltzmannGrid.Create(potential, options.Temperature, nx: 250, ny: 250);
-        var points = grid.Points();
-        var boltzmann = grid.Weights();
-        var exact = grid.Populations(Enumerable.Range(0, grid.Count).Select(i => (int)ThreeHolePotential.ClassifyWell(points[i, 0], points[i, 1])).ToArray(), 3);
-        log.WriteLine($"Exact populations at k_B T = {options.Temperature}: left {exact[0]:F3}, right {exact[1]:F3}, upper {exact[2]:F3}");
+        EnhancedSystem system = options.System == EnhancedOptions.Lj7
+            ? new Lj7System(options.Temperature, options.ReferenceSteps, cancellationToken)
+            : new ThreeHoleSystem(options.Temperature);
+        var exact = system.Reference.Populations;
+        log.WriteLine($"{system.Description} at k_B T = {options.Temperature}; exact populations ({system.Reference.Description}): {Describe(system, exact)}");
         var results = new List<SeedResult>();
         foreach (var seed in options.Seeds)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            results.Add(RunSeed(options, seed, potential, points, boltzmann, exact, log, cancellationToken));
+            results.Add(RunSeed(options, seed, system, log, cancellationToken));
         }
 
-        var summary = new EnhancedSummary(options, exact, results);
+        var summary = new EnhancedSummary(options, system.StateNames, exact, system.Reference.StandardErrors, results);
         Directory.CreateDirectory(options.Output);
         ResultFiles.WriteJson(Path.Combine(options.Output, "summary.json"), summary);
         return summary;
     }
 
-    private static SeedResult RunSeed(EnhancedOptions o, int seed, ThreeHolePotential potential, double[,] points, double[] boltzmann, double[] exact, TextWriter log, CancellationToken cancellationToken)
+    private static SeedResult RunSeed(EnhancedOptions o, int seed, EnhancedSystem system, TextWriter log, CancellationToken cancellationToken)
     {
-        var start = new[] { potential.LocalMinima()[0] };
-        var langevin = new LangevinOptions { Temperature = o.Temperature, TimeStep = o.TimeStep, Walkers = o.Walkers, StepsPerFrame = o.StepsPerFrame, Seed = seed };
+        var states = system.StateNames.Count;
+        var exact = system.Reference.Populations;
+        var start = new[] { system.Start };
+        var langevin = new LangevinOptions { Temperature = o.Temperature, TimeStep = system.TimeStep, Walkers = o.Walkers, StepsPerFrame = o.StepsPerFrame, Seed = seed };
 
         // The bias loop: unbiased start, then metadynamics rounds along the variable learned from all frames so far.
         var stopwatch = Stopwatch.StartNew();
-        var initial = new OverdampedLangevin(langevin with { FramesPerWalker = o.InitialSteps / o.StepsPerFrame }).Run(potential, start, null, cancellationToken);
+        var initial = system.Integrator(langevin with { FramesPerWalker = o.InitialSteps / o.StepsPerFrame }).Run(system.Potential, start, null, cancellationToken);
         var frames = initial.Trajectories.ToList();
-        var model = Train(frames, o, seed);
+        var model = Train(system, frames, o, seed);
         var starts = LastFrames(initial);
         SimulationResult? last = null;
         CollectiveVariable? lastCv = null;
@@ -54,26 +55,28 @@ internal static class EnhancedRun
         {
             cancellationToken.ThrowIfCancellationRequested();
             lastCv = model.CollectiveVariable();
-            var adapter = new LearnedVariable(lastCv);
-            lastGrid = Range(lastCv, potential, points);
+            var variable = system.InCoordinates(lastCv);
+            lastGrid = system.Range(lastCv);
             var width = (lastGrid.Max - lastGrid.Min) / 60;
-            var metadynamics = new WellTemperedMetadynamics(adapter, new MetadynamicsOptions
+            var metadynamics = new WellTemperedMetadynamics(variable, new MetadynamicsOptions
             {
                 Temperature = o.Temperature, BiasFactor = o.BiasFactor, Height = o.Height * o.Temperature, Width = width, Stride = o.HillStride,
                 GridMinimum = lastGrid.Min, GridMaximum = lastGrid.Max, GridBins = 600,
             });
 
-            // Each round continues from where the walkers of the previous run ended, not from the left well again.
-            last = new OverdampedLangevin(langevin with { FramesPerWalker = o.StepsOfRound(round) / o.StepsPerFrame, Seed = (seed * 1000) + round })
-                .Run(potential, metadynamics, starts, null, cancellationToken);
+            // Each round continues from where the walkers of the previous run ended, not from the first state again.
+            last = system.Integrator(langevin with { FramesPerWalker = o.StepsOfRound(round) / o.StepsPerFrame, Seed = (seed * 1000) + round })
+                .Run(system.Potential, metadynamics, starts, null, cancellationToken);
             starts = LastFrames(last);
-            biasedTransitions += Transitions(potential, last.Trajectories);
+            var roundTransitions = Transitions(system, last.Trajectories);
+            biasedTransitions += roundTransitions;
             frames.AddRange(last.Trajectories);
-            log.WriteLine($"seed {seed}, round {round}: {metadynamics.Hills} hills, {Transitions(potential, last.Trajectories)} transitions, left/right overlap along the variable {Overlap(lastCv, points, boltzmann):F3}, mean |grad s| in the wells (L R U) {string.Join(" ", GradientInWells(lastCv, points, boltzmann).Select(g => g.ToString("F2")))}, {Populations(last.Trajectories, Reweighting.Weights(last.LogWeights!)).Select(p => p.ToString("F3")).Aggregate((a, b) => a + " " + b)} (reweighted populations)");
+            var reweighted = Populations(Classify(system, last.Trajectories), Reweighting.Weights(last.LogWeights!), states);
+            log.WriteLine($"seed {seed}, round {round}: {metadynamics.Hills} hills, {roundTransitions} transitions, {system.StateNames[0]}/{system.StateNames[1]} overlap along the variable {Overlap(system, lastCv):F3}, mean |grad s| in the states ({string.Join(" ", system.StateNames)}) {string.Join(" ", GradientInStates(system, variable).Select(g => g.ToString("F2")))}, reweighted populations {string.Join(" ", reweighted.Select(p => p.ToString("F3")))}");
             if (round < o.Rounds)
             {
                 model.Dispose();
-                model = Train(frames, o, seed + round);
+                model = Train(system, frames, o, seed + round);
             }
         }
 
@@ -83,23 +86,24 @@ internal static class EnhancedRun
         // The last round's frames, reweighted by their c(t) weights, after its first fraction (the bias's build-up).
         var skip = (int)(o.Discard * (o.FinalSteps / o.StepsPerFrame));
         var biased = last!.Trajectories.Select(t => Tail(t, skip)).ToArray();
+        var biasedStates = Classify(system, biased);
         var weights = Reweighting.Weights(last.LogWeights!.Select(w => w[skip..]).ToArray());
-        var enhancedPopulations = Populations(biased, weights);
-        var enhancedErrors = BlockStandardErrors(biased, weights, 10);
-        var overlap = Overlap(lastCv!, points, boltzmann);
-        var exactProfile = ExactProfile(lastCv!, points, boltzmann, lastGrid, o.Temperature);
-        var enhancedProfile = Profile(lastCv!, biased, weights, lastGrid, o.Temperature);
+        var enhancedPopulations = Populations(biasedStates, weights, states);
+        var enhancedErrors = BlockStandardErrors(biasedStates, weights, states, 10);
+        var overlap = Overlap(system, lastCv!);
+        var exactProfile = ExactProfile(system, lastCv!, lastGrid, o.Temperature);
+        var enhancedProfile = Profile(system, lastCv!, biased, weights, lastGrid, o.Temperature);
 
         // Plain MD with the force evaluations of the whole loop.
         var forceEvaluations = (long)o.Walkers * (o.InitialSteps + ((long)(o.Rounds - 1) * o.RoundSteps) + o.FinalSteps);
         stopwatch.Restart();
-        var plain = new OverdampedLangevin(langevin with { FramesPerWalker = (int)(forceEvaluations / o.Walkers / o.StepsPerFrame), Seed = (seed * 1000) + 999 })
-            .Run(potential, start, null, cancellationToken);
-        var plainSeconds = stopwatch.Elapsed.TotalSeconds;
+        var plain = system.Integrator(langevin with { FramesPerWalker = (int)(forceEvaluations / o.Walkers / o.StepsPerFrame), Seed = (seed * 1000) + 999 })
+            .Run(system.Potential, start, null, cancellationToken);
         var count = plain.Trajectories.Sum(t => t.GetLength(0));
         var uniform = Enumerable.Repeat(1.0 / count, count).ToArray();
-        var plainPopulations = Populations(plain.Trajectories, uniform);
-        var plainProfile = Profile(lastCv!, plain.Trajectories, uniform, lastGrid, o.Temperature);
+        var plainPopulations = Populations(Classify(system, plain.Trajectories), uniform, states);
+        var plainSeconds = stopwatch.Elapsed.TotalSeconds;
+        var plainProfile = Profile(system, lastCv!, plain.Trajectories, uniform, lastGrid, o.Temperature);
 
         var (enhancedRmse, enhancedCoverage) = Rmse(enhancedProfile, exactProfile, o.Temperature);
         var (plainRmse, plainCoverage) = Rmse(plainProfile, exactProfile, o.Temperature);
@@ -118,19 +122,19 @@ internal static class EnhancedRun
             MaxError(plainPopulations, exact),
             plainRmse,
             plainCoverage,
-            Transitions(potential, plain.Trajectories),
+            Transitions(system, plain.Trajectories),
             plainSeconds);
         log.WriteLine($"seed {seed}: metadynamics population error {result.EnhancedPopulationError:F3} (block standard error {enhancedErrors.Max():F3}), F RMSE {result.EnhancedRmse:F2} k_BT; plain MD {result.PlainPopulationError:F3}, {result.PlainRmse:F2} k_BT");
         return result;
     }
 
     /// <summary>SPIB with a one-dimensional latent space and a smooth (tanh) encoder, whose gradient the bias needs.</summary>
-    private static DSpibModel Train(IReadOnlyList<double[,]> trajectories, EnhancedOptions o, int seed)
+    private static DSpibModel Train(EnhancedSystem system, IReadOnlyList<double[,]> trajectories, EnhancedOptions o, int seed)
     {
         var builder = TrajectorySet.Create();
         foreach (var trajectory in trajectories)
         {
-            builder.Add(trajectory, o.Temperature);
+            builder.Add(system.Descriptors(trajectory), o.Temperature);
         }
 
         var data = builder.Build();
@@ -147,9 +151,9 @@ internal static class EnhancedRun
             }
             catch (InvalidOperationException) when (beta > 1e-4)
             {
-                // The states collapsed into one (frames of one well only, before the first bias, forget their k-means
+                // The states collapsed into one (frames of one state only, before the first bias, forget their k-means
                 // state within the lag): keep the k-means states, with a shorter lag and a smaller beta, which still
-                // give a variable that orders the frames in and out of the well.
+                // give a variable that orders the frames in and out of the state.
                 model.Dispose();
             }
         }
@@ -157,62 +161,78 @@ internal static class EnhancedRun
         throw new InvalidOperationException("Training collapsed to one state at every lag and beta tried.");
     }
 
-    /// <summary>The range of the variable over the region below V_min + 4 (all wells and the barriers between them), widened by a quarter on each side.</summary>
-    private static (double Min, double Max) Range(CollectiveVariable cv, ThreeHolePotential potential, double[,] points)
+    /// <summary>The state of every frame of every trajectory (the trajectories in parallel: the LJ7 states need a quench per frame).</summary>
+    internal static int[][] Classify(EnhancedSystem system, IReadOnlyList<double[,]> trajectories)
     {
-        var values = cv.Evaluate(points);
-        var minimum = Enumerable.Range(0, points.GetLength(0)).Min(i => ThreeHolePotential.Energy(points[i, 0], points[i, 1]));
-        var inside = Enumerable.Range(0, points.GetLength(0)).Where(i => ThreeHolePotential.Energy(points[i, 0], points[i, 1]) < minimum + 4).Select(i => values[i, 0]).ToArray();
-        var (low, high) = (inside.Min(), inside.Max());
-        var margin = 0.25 * (high - low);
-        return (low - margin, high + margin);
+        var states = new int[trajectories.Count][];
+        Parallel.For(0, trajectories.Count, t =>
+        {
+            var frames = trajectories[t];
+            var position = new double[frames.GetLength(1)];
+            states[t] = new int[frames.GetLength(0)];
+            for (var f = 0; f < states[t].Length; f++)
+            {
+                Buffer.BlockCopy(frames, f * position.Length * sizeof(double), position, 0, position.Length * sizeof(double));
+                states[t][f] = system.State(position);
+            }
+        });
+        return states;
     }
 
     /// <summary>
-    /// How much the left and right wells overlap along the variable: the shared area of their Boltzmann densities of s
-    /// (100 bins over the grid's range), relative to the smaller well. 0 when s separates them, 1 when it cannot tell them apart.
+    /// How much the first two states overlap along the variable: the shared area of their reference densities of s
+    /// (100 bins over the reference's range), relative to the smaller state. 0 when s separates them, 1 when it
+    /// cannot tell them apart.
     /// </summary>
-    private static double Overlap(CollectiveVariable cv, double[,] points, double[] boltzmann)
+    private static double Overlap(EnhancedSystem system, CollectiveVariable cv)
     {
-        var values = cv.Evaluate(points);
-        var low = Enumerable.Range(0, boltzmann.Length).Min(i => values[i, 0]);
-        var high = Enumerable.Range(0, boltzmann.Length).Max(i => values[i, 0]);
+        var reference = system.Reference;
+        var values = cv.Evaluate(reference.Descriptors);
+        var count = reference.Weights.Length;
+        var low = Enumerable.Range(0, count).Min(i => values[i, 0]);
+        var high = Enumerable.Range(0, count).Max(i => values[i, 0]);
         const int Bins = 100;
-        var left = new double[Bins];
-        var right = new double[Bins];
-        for (var i = 0; i < boltzmann.Length; i++)
+        var first = new double[Bins];
+        var second = new double[Bins];
+        for (var i = 0; i < count; i++)
         {
             var bin = Math.Min(Bins - 1, (int)((values[i, 0] - low) / (high - low) * Bins));
-            switch (ThreeHolePotential.ClassifyWell(points[i, 0], points[i, 1]))
+            switch (reference.States[i])
             {
-                case ThreeHoleWell.Left:
-                    left[bin] += boltzmann[i];
+                case 0:
+                    first[bin] += reference.Weights[i];
                     break;
-                case ThreeHoleWell.Right:
-                    right[bin] += boltzmann[i];
+                case 1:
+                    second[bin] += reference.Weights[i];
                     break;
                 default:
                     break;
             }
         }
 
-        return Enumerable.Range(0, Bins).Sum(b => Math.Min(left[b], right[b])) / Math.Min(left.Sum(), right.Sum());
+        return Enumerable.Range(0, Bins).Sum(b => Math.Min(first[b], second[b])) / Math.Min(first.Sum(), second.Sum());
     }
 
     /// <summary>
-    /// The Boltzmann mean of |grad s| in each well: a well where it is small is squeezed into a narrow range of s (the
-    /// encoder saturates there), so a bias along s hardly pushes the walkers in it.
+    /// The equilibrium mean of |grad s| (in the coordinates) in each state: a state where it is small is squeezed into
+    /// a narrow range of s (the encoder saturates there), so a bias along s hardly pushes the walkers in it.
     /// </summary>
-    private static double[] GradientInWells(CollectiveVariable cv, double[,] points, double[] boltzmann)
+    private static double[] GradientInStates(EnhancedSystem system, ICollectiveVariable variable)
     {
-        var (_, jacobians) = cv.EvaluateWithJacobian(points);
-        var sums = new double[3];
-        var masses = new double[3];
-        for (var i = 0; i < boltzmann.Length; i++)
+        var reference = system.Reference;
+        var inputs = variable.InputDimension;
+        var position = new double[inputs];
+        var value = new double[1];
+        var jacobian = new double[inputs];
+        var sums = new double[system.StateNames.Count];
+        var masses = new double[sums.Length];
+        for (var i = 0; i < reference.Weights.Length; i++)
         {
-            var well = (int)ThreeHolePotential.ClassifyWell(points[i, 0], points[i, 1]);
-            sums[well] += boltzmann[i] * Math.Sqrt((jacobians[i, 0, 0] * jacobians[i, 0, 0]) + (jacobians[i, 0, 1] * jacobians[i, 0, 1]));
-            masses[well] += boltzmann[i];
+            Buffer.BlockCopy(reference.Positions, i * inputs * sizeof(double), position, 0, inputs * sizeof(double));
+            variable.Evaluate(position, value, jacobian);
+            var state = reference.States[i];
+            sums[state] += reference.Weights[i] * Math.Sqrt(jacobian.Sum(g => g * g));
+            masses[state] += reference.Weights[i];
         }
 
         return sums.Zip(masses, (sum, mass) => sum / mass).ToArray();
@@ -222,33 +242,34 @@ internal static class EnhancedRun
     /// Standard errors of the weighted populations from consecutive blocks of the run (all walkers together): the spread
     /// of the blocks' estimates over the square root of their number.
     /// </summary>
-    private static double[] BlockStandardErrors(double[][,] trajectories, double[] weights, int blocks)
+    internal static double[] BlockStandardErrors(int[][] states, double[] weights, int stateCount, int blocks)
     {
-        var frames = trajectories[0].GetLength(0);
+        var frames = states[0].Length;
         var estimates = new List<double[]>();
         for (var block = 0; block < blocks; block++)
         {
-            var populations = Populations(trajectories, weights, block * frames / blocks, (block + 1) * frames / blocks);
+            var populations = Populations(states, weights, stateCount, block * frames / blocks, (block + 1) * frames / blocks);
             var total = populations.Sum();
             estimates.Add(populations.Select(p => p / total).ToArray());
         }
 
-        return Enumerable.Range(0, 3).Select(k =>
+        return Enumerable.Range(0, stateCount).Select(k =>
         {
             var mean = estimates.Average(e => e[k]);
             return Math.Sqrt(estimates.Sum(e => (e[k] - mean) * (e[k] - mean)) / (blocks - 1) / blocks);
         }).ToArray();
     }
 
-    private static double[] ExactProfile(CollectiveVariable cv, double[,] points, double[] boltzmann, (double Min, double Max) range, double temperature)
+    private static double[] ExactProfile(EnhancedSystem system, CollectiveVariable cv, (double Min, double Max) range, double temperature)
     {
-        var values = cv.Evaluate(points);
-        return Reweighting.FreeEnergyProfile(Enumerable.Range(0, boltzmann.Length).Select(i => values[i, 0]).ToArray(), boltzmann, range.Min, range.Max, ProfileBins, temperature).FreeEnergy;
+        var values = cv.Evaluate(system.Reference.Descriptors);
+        var weights = system.Reference.Weights;
+        return Reweighting.FreeEnergyProfile(Enumerable.Range(0, weights.Length).Select(i => values[i, 0]).ToArray(), weights, range.Min, range.Max, ProfileBins, temperature).FreeEnergy;
     }
 
-    private static double[] Profile(CollectiveVariable cv, IReadOnlyList<double[,]> trajectories, double[] weights, (double Min, double Max) range, double temperature)
+    private static double[] Profile(EnhancedSystem system, CollectiveVariable cv, IReadOnlyList<double[,]> trajectories, double[] weights, (double Min, double Max) range, double temperature)
     {
-        var values = trajectories.SelectMany(t => { var s = cv.Evaluate(t); return Enumerable.Range(0, s.GetLength(0)).Select(n => s[n, 0]); }).ToArray();
+        var values = trajectories.SelectMany(t => { var s = cv.Evaluate(system.Descriptors(t)); return Enumerable.Range(0, s.GetLength(0)).Select(n => s[n, 0]); }).ToArray();
         return Reweighting.FreeEnergyProfile(values, weights, range.Min, range.Max, ProfileBins, temperature).FreeEnergy;
     }
 
@@ -271,20 +292,20 @@ internal static class EnhancedRun
     }
 
     /// <summary>
-    /// The weight in each well of every walker's frames <paramref name="from"/> (inclusive) to <paramref name="to"/>
+    /// The weight in each state of every walker's frames <paramref name="from"/> (inclusive) to <paramref name="to"/>
     /// (exclusive); <paramref name="weights"/> are the frames of all walkers, walker after walker.
     /// </summary>
-    private static double[] Populations(IReadOnlyList<double[,]> trajectories, double[] weights, int from = 0, int to = int.MaxValue)
+    internal static double[] Populations(int[][] states, double[] weights, int stateCount, int from = 0, int to = int.MaxValue)
     {
-        var populations = new double[3];
+        var populations = new double[stateCount];
         var n = 0;
-        foreach (var t in trajectories)
+        foreach (var walker in states)
         {
-            for (var f = 0; f < t.GetLength(0); f++, n++)
+            for (var f = 0; f < walker.Length; f++, n++)
             {
                 if (f >= from && f < to)
                 {
-                    populations[(int)ThreeHolePotential.ClassifyWell(t[f, 0], t[f, 1])] += weights[n];
+                    populations[walker[f]] += weights[n];
                 }
             }
         }
@@ -304,43 +325,33 @@ internal static class EnhancedRun
 
     private static double MaxError(double[] estimate, double[] exact) => estimate.Zip(exact, (a, b) => Math.Abs(a - b)).Max();
 
-    /// <summary>Transitions between the wells' cores (within 0.4 of each minimum), summed over walkers.</summary>
-    private static int Transitions(ThreeHolePotential potential, IReadOnlyList<double[,]> trajectories)
+    private static string Describe(EnhancedSystem system, double[] populations) =>
+        string.Join(", ", system.StateNames.Zip(populations, (name, p) => $"{name} {p:F3}"));
+
+    /// <summary>Transitions between the states' cores, summed over walkers.</summary>
+    private static int Transitions(EnhancedSystem system, IReadOnlyList<double[,]> trajectories)
     {
-        var minima = potential.LocalMinima();
         var count = 0;
         foreach (var t in trajectories)
         {
+            var position = new double[t.GetLength(1)];
             var current = -1;
             for (var f = 0; f < t.GetLength(0); f++)
             {
-                for (var w = 0; w < 3; w++)
+                Buffer.BlockCopy(t, f * position.Length * sizeof(double), position, 0, position.Length * sizeof(double));
+                var core = system.Core(position);
+                if (core >= 0)
                 {
-                    var dx = t[f, 0] - minima[w][0];
-                    var dy = t[f, 1] - minima[w][1];
-                    if ((dx * dx) + (dy * dy) < 0.16)
+                    if (current >= 0 && current != core)
                     {
-                        if (current >= 0 && current != w)
-                        {
-                            count++;
-                        }
-
-                        current = w;
+                        count++;
                     }
+
+                    current = core;
                 }
             }
         }
 
         return count;
-    }
-
-    /// <summary>The learned variable as a function of the coordinates: the three-hole descriptors are the coordinates.</summary>
-    private sealed class LearnedVariable(CollectiveVariable cv) : ICollectiveVariable
-    {
-        public int InputDimension => cv.InputDimension;
-
-        public int Dimension => cv.Dimension;
-
-        public void Evaluate(ReadOnlySpan<double> position, Span<double> value, Span<double> jacobian) => cv.Evaluate(position, value, jacobian);
     }
 }

@@ -1,10 +1,10 @@
 using DSpib.Samples;
 using DSpib.Samples.EnhancedSampling;
 
-// The bias loop on the three-hole potential at a low temperature: a short unbiased run from the left well, SPIB on
-// it, well-tempered metadynamics along the learned one-dimensional variable, SPIB again on the biased frames, for
-// several rounds; then state populations and the free energy along the variable (reweighted) against the exact
-// Boltzmann answer and against plain MD of the same number of force evaluations.
+// The bias loop on the three-hole potential at a low temperature (or on LJ7 with --system lj7): a short unbiased run
+// from the first state, SPIB on it, well-tempered metadynamics along the learned one-dimensional variable, SPIB again
+// on the biased frames, for several rounds; then state populations and the free energy along the variable
+// (reweighted) against the exact answer and against plain MD of the same number of force evaluations.
 if (CommandLine.WantsHelp(args))
 {
     Console.WriteLine(EnhancedOptions.Usage);

@@ -47,4 +47,32 @@ public sealed class EnhancedSamplingSampleTests : IDisposable
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(_output, "summary.json")));
         json.RootElement.GetProperty("seeds").GetArrayLength().Should().Be(1);
     }
+
+    [Fact]
+    public void ShortLj7Run_ClassifiesFramesIntoTheFourIsomers_AndComparesWithItsLongReferenceRun()
+    {
+        var options = EnhancedOptions.Parse(
+        [
+            "--system", "lj7", "--seeds", "2", "--walkers", "2", "--initial-steps", "10000", "--round-steps", "20000", "--final-steps", "40000",
+            "--rounds", "2", "--reference-steps", "100000", "--epochs", "10", "--output", _output,
+        ]);
+
+        var summary = EnhancedRun.Execute(options, TextWriter.Null, CancellationToken.None);
+
+        summary.States.Should().Equal("C0", "C1", "C2", "C3");
+        summary.ExactPopulations.Sum().Should().BeApproximately(1, 1e-9);
+        summary.ExactStandardErrors.Should().OnlyContain(e => e > 0, "the reference is a finite run, so its populations carry an error");
+
+        // At k_B T = 0.2 the hexagon holds about half of the weight and each open isomer 0.07-0.22 (a reference of
+        // 16 x 2.5 million steps: 0.5 / 0.2 / 0.2 / 0.08); even this short reference puts the hexagon first.
+        summary.ExactPopulations[0].Should().BeGreaterThan(summary.ExactPopulations.Skip(1).Max());
+        var seed = summary.Seeds.Should().ContainSingle().Subject;
+        seed.ForceEvaluations.Should().Be(2L * (10_000 + 20_000 + 40_000));
+        seed.EnhancedPopulations.Should().HaveCount(4);
+        seed.EnhancedPopulations.Sum().Should().BeApproximately(1, 1e-9);
+        seed.PlainPopulations.Sum().Should().BeApproximately(1, 1e-9);
+        seed.EnhancedTransitions.Should().BeGreaterThan(0, "LJ7 changes isomer often at k_B T = 0.2, with or without bias");
+        double.IsFinite(seed.EnhancedRmse).Should().BeTrue();
+        summary.FormatTable().Should().Contain("C0/C1 overlap");
+    }
 }
