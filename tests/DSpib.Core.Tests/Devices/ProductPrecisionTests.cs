@@ -95,9 +95,39 @@ public sealed class ProductPrecisionTests : IDisposable
         backend.Activate();
 
         backend.Products.Should().BeNull();
-        backend.ProductsInEffect.Should().Be(CpuHas("avx512_bf16") ? ProductPrecision.BFloat16 : null);
+        backend.ProductsInEffect.Should().Be(CpuHas("avx512_bf16") && CpuVendor.Current != CpuVendor.Intel ? ProductPrecision.BFloat16 : null);
         ProductPrecisionSwitch.LibTorch.Current().Should().Be(ProductPrecisionSwitch.BFloat16Precision);
         logger.Messages.Should().OnlyContain(m => m.Level == LogLevel.Debug, "the default's choice is no news");
+    }
+
+    [FactOnLinux]
+    public void Default_TakesBFloat16OnAnAmdCpuWithAvx512Bf16_ButNotOnAnIntelOne_WhereMklIsFaster()
+    {
+        var logger = new RecordingLogger();
+        var amd = new CpuBackend(null, TensorPrecision.Float32, null, logger, SwitchWith(cpuFeature: Yes, standsInFor: LibTorchSymbols.Default.CpuHasAvx512BFloat16), "AuthenticAMD");
+        var intel = new CpuBackend(null, TensorPrecision.Float32, null, logger, SwitchWith(cpuFeature: Yes, standsInFor: LibTorchSymbols.Default.CpuHasAvx512BFloat16), CpuVendor.Intel);
+        var intelAsked = new CpuBackend(null, TensorPrecision.Float32, ProductPrecision.BFloat16, logger, SwitchWith(cpuFeature: Yes, standsInFor: LibTorchSymbols.Default.CpuHasAvx512BFloat16), CpuVendor.Intel);
+
+        amd.Activate();
+        intel.Activate();
+        intelAsked.Activate();
+
+        amd.ProductsInEffect.Should().Be(ProductPrecision.BFloat16);
+        amd.ReducedProductType.Should().Be(torch.ScalarType.BFloat16);
+        intel.ProductsInEffect.Should().BeNull();
+        intel.ReducedProductType.Should().BeNull();
+        intelAsked.ProductsInEffect.Should().Be(ProductPrecision.BFloat16, "asking for bfloat16 products gets them on any CPU that has them");
+        logger.Messages.Should().Contain(m => m.Level == LogLevel.Debug && m.Message.Contains("Intel", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void CpuVendor_IsTheTwelveCharacterCpuidName()
+    {
+        CpuVendor.Current.Should().Match(v => v == "unknown" || v.Length == 12);
+        if (File.Exists("/proc/cpuinfo"))
+        {
+            File.ReadAllText("/proc/cpuinfo").Should().Contain($"vendor_id\t: {CpuVendor.Current}");
+        }
     }
 
     [FactOnLinux]
