@@ -48,8 +48,8 @@ public sealed class CpuBackend : DeviceBackend
     /// <see cref="ProductPrecision.Exact"/> when fast or bfloat16 products were asked for but are not available here
     /// (with bfloat16 this means the score network computes in the model's own type). With the default
     /// (<see cref="Products"/> <see langword="null"/>), <see cref="ProductPrecision.BFloat16"/> where the CPU has
-    /// AVX512_BF16, is not an Intel processor and the tensors are float32, otherwise <see langword="null"/> (the process's float32 setting). Also
-    /// <see langword="null"/> before <see cref="Activate"/>.
+    /// AVX512_BF16, is not an Intel processor and the tensors are float32, otherwise <see langword="null"/> (the
+    /// process's float32 setting). Also <see langword="null"/> before <see cref="Activate"/>.
     /// </summary>
     public ProductPrecision? ProductsInEffect => _productsInEffect;
 
@@ -69,9 +69,9 @@ public sealed class CpuBackend : DeviceBackend
         {
             // The default: bfloat16 score-network products where they are faster, silently otherwise. They change no
             // measured science figure beyond seed-to-seed noise. On an AMD EPYC with AVX512_BF16, where libtorch's MKL
-            // runs float32 products at under half speed, they make the training step and sampling 1.7-2.3x faster; on an Intel
-            // Xeon with AVX512_BF16 (no AMX), where MKL runs at full speed, they made the same work 1.3-1.4x slower
-            // (docs/performance.md). Exact is one argument away, BFloat16 too.
+            // runs float32 products at under half speed, they make the training step and sampling 1.7-2.3x faster; on
+            // an Intel Xeon with AVX512_BF16 (no AMX), where MKL runs at full speed, they made the same work 1.3-1.4x
+            // slower (docs/performance.md). Exact is one argument away, BFloat16 too.
             var automatic = Precision != TensorPrecision.Float32 ? ProductPrecisionOutcome.Exact
                 : _cpuVendor == CpuVendor.Intel ? ProductPrecisionOutcome.Fallback("on Intel processors MKL computes float32 products at full speed, faster than bfloat16 without AMX", unexpected: false)
                 : _switch.Apply(ProductPrecision.BFloat16);

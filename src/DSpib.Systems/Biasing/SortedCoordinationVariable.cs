@@ -3,9 +3,9 @@ using DSpib.Systems.Potentials;
 namespace DSpib.Systems.Biasing;
 
 /// <summary>
-/// A collective variable of the LJ7 coordinates made from one of the 7 coordination numbers sorted in descending order
-/// (the descriptors of <see cref="Datasets.Lj7Dataset"/>): s(x) = f(sort(c(x))), with the Jacobian carried through the
-/// coordination numbers by the chain rule, ds/dx = df/dc_sorted P dc/dx, where P is the sorting permutation (sorting is
+/// A collective variable of the LJ7 coordinates that is a function of the 7 coordination numbers sorted in descending
+/// order (the descriptors of <see cref="Datasets.Lj7Dataset"/>): s(x) = f(sort(c(x))), with the Jacobian carried
+/// through the coordination numbers by the chain rule, ds/dx = df/dc_sorted P dc/dx, where P is the sorting permutation (sorting is
 /// continuous and piecewise a permutation, so this is the derivative wherever no two coordination numbers are equal).
 /// </summary>
 public sealed class SortedCoordinationVariable : ICollectiveVariable

@@ -131,18 +131,22 @@ public sealed class LennardJones7 : IPotential
         var energy = EnergyAndGradient(position, gradient);
         for (var iteration = 0; iteration < maxIterations; iteration++)
         {
-            var largestForce = 0.0;
-            for (var d = 0; d < gradient.Length; d++)
-            {
-                largestForce = Math.Max(largestForce, Math.Abs(gradient[d]));
-                position[d] -= Math.Clamp(Step * gradient[d], -LargestMove, LargestMove);
-            }
-
             // The energy differences between isomers are 0.02 and more; a force of 1e-5 leaves the energy within
             // about 1e-9 of the minimum's.
+            var largestForce = 0.0;
+            foreach (var component in gradient)
+            {
+                largestForce = Math.Max(largestForce, Math.Abs(component));
+            }
+
             if (largestForce < 1e-5)
             {
                 break;
+            }
+
+            for (var d = 0; d < gradient.Length; d++)
+            {
+                position[d] -= Math.Clamp(Step * gradient[d], -LargestMove, LargestMove);
             }
 
             energy = EnergyAndGradient(position, gradient);
