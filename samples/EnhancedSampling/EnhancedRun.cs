@@ -99,10 +99,10 @@ internal static class EnhancedRun
         stopwatch.Restart();
         var plain = system.Integrator(langevin with { FramesPerWalker = (int)(forceEvaluations / o.Walkers / o.StepsPerFrame), Seed = (seed * 1000) + 999 })
             .Run(system.Potential, start, null, cancellationToken);
+        var plainSeconds = stopwatch.Elapsed.TotalSeconds;
         var count = plain.Trajectories.Sum(t => t.GetLength(0));
         var uniform = Enumerable.Repeat(1.0 / count, count).ToArray();
         var plainPopulations = Populations(Classify(system, plain.Trajectories), uniform, states);
-        var plainSeconds = stopwatch.Elapsed.TotalSeconds;
         var plainProfile = Profile(system, lastCv!, plain.Trajectories, uniform, lastGrid, o.Temperature);
 
         var (enhancedRmse, enhancedCoverage) = Rmse(enhancedProfile, exactProfile, o.Temperature);
