@@ -21,6 +21,8 @@ internal sealed record EnhancedOptions
           --hill-stride 250    force evaluations of a walker between its hills
           --discard 0.2        fraction of the last round left out of the estimates (the bias's build-up)
           --epochs 20          training epochs per round
+          --retraining uniform  how retraining weights the biased frames: uniform (every frame alike) or reweighted
+                               (each round's frames by their c(t) weights, scaled to a mean of 1 within the round)
           --output out/enhanced-sampling [out/enhanced-sampling-lj7]
         """;
 
@@ -56,6 +58,12 @@ internal sealed record EnhancedOptions
 
     public double Discard { get; init; } = 0.2;
 
+    /// <summary>The value of <see cref="Retraining"/> that weights biased frames by their c(t) weights.</summary>
+    public const string Reweighted = "reweighted";
+
+    /// <summary>How retraining weights the frames of the metadynamics rounds: "uniform" or <see cref="Reweighted"/>.</summary>
+    public string Retraining { get; init; } = "uniform";
+
     /// <summary>LJ7 only: steps per walker of the long unbiased run that gives the exact answer.</summary>
     public int ReferenceSteps { get; init; } = 2_500_000;
 
@@ -67,12 +75,7 @@ internal sealed record EnhancedOptions
     public static EnhancedOptions Parse(IReadOnlyList<string> args)
     {
         var line = new CommandLine(args, Usage);
-        var system = line.Text("--system", "three-hole");
-        if (system is not ("three-hole" or Lj7))
-        {
-            throw new ArgumentException($"--system must be three-hole or {Lj7}; got '{system}'.", nameof(args));
-        }
-
+        var system = line.Choice("--system", "three-hole", "three-hole", Lj7);
         var lj7 = system == Lj7;
         var options = new EnhancedOptions
         {
@@ -90,6 +93,7 @@ internal sealed record EnhancedOptions
             Height = line.Number("--height", 0.3),
             HillStride = line.WholeNumber("--hill-stride", 250),
             Epochs = line.WholeNumber("--epochs", 20),
+            Retraining = line.Choice("--retraining", "uniform", "uniform", Reweighted),
             Discard = line.Fraction("--discard", 0.2),
             Output = line.Text("--output", Path.Combine("out", lj7 ? "enhanced-sampling-lj7" : "enhanced-sampling")),
         };

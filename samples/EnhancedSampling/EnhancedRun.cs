@@ -45,7 +45,8 @@ internal static class EnhancedRun
         var stopwatch = Stopwatch.StartNew();
         var initial = system.Integrator(langevin with { FramesPerWalker = o.InitialSteps / o.StepsPerFrame }).Run(system.Potential, start, null, cancellationToken);
         var frames = initial.Trajectories.ToList();
-        var model = Train(system, frames, o, seed);
+        var frameWeights = frames.Select(t => Enumerable.Repeat(1.0, t.GetLength(0)).ToArray()).ToList();
+        var model = Train(system, frames, frameWeights, o, seed);
         var starts = LastFrames(initial);
         SimulationResult? last = null;
         CollectiveVariable? lastCv = null;
@@ -71,12 +72,13 @@ internal static class EnhancedRun
             var roundTransitions = Transitions(system, last.Trajectories);
             biasedTransitions += roundTransitions;
             frames.AddRange(last.Trajectories);
+            frameWeights.AddRange(RetrainingWeights(last, o));
             var reweighted = Populations(Classify(system, last.Trajectories), Reweighting.Weights(last.LogWeights!), states);
             log.WriteLine($"seed {seed}, round {round}: {metadynamics.Hills} hills, {roundTransitions} transitions, {system.StateNames[0]}/{system.StateNames[1]} overlap along the variable {Overlap(system, lastCv):F3}, mean |grad s| in the states ({string.Join(" ", system.StateNames)}) {string.Join(" ", GradientInStates(system, variable).Select(g => g.ToString("F2")))}, reweighted populations {string.Join(" ", reweighted.Select(p => p.ToString("F3")))}");
             if (round < o.Rounds)
             {
                 model.Dispose();
-                model = Train(system, frames, o, seed + round);
+                model = Train(system, frames, frameWeights, o, seed + round);
             }
         }
 
@@ -129,12 +131,12 @@ internal static class EnhancedRun
     }
 
     /// <summary>SPIB with a one-dimensional latent space and a smooth (tanh) encoder, whose gradient the bias needs.</summary>
-    private static DSpibModel Train(EnhancedSystem system, IReadOnlyList<double[,]> trajectories, EnhancedOptions o, int seed)
+    private static DSpibModel Train(EnhancedSystem system, List<double[,]> trajectories, List<double[]> weights, EnhancedOptions o, int seed)
     {
         var builder = TrajectorySet.Create();
-        foreach (var trajectory in trajectories)
+        for (var t = 0; t < trajectories.Count; t++)
         {
-            builder.Add(system.Descriptors(trajectory), o.Temperature);
+            builder.Add(system.Descriptors(trajectories[t]), o.Temperature, weights[t]);
         }
 
         var data = builder.Build();
@@ -159,6 +161,38 @@ internal static class EnhancedRun
         }
 
         throw new InvalidOperationException("Training collapsed to one state at every lag and beta tried.");
+    }
+
+    /// <summary>
+    /// The training weights of a metadynamics round's frames, one array per walker: all 1 with uniform retraining;
+    /// otherwise the frames' c(t) weights, scaled to a mean of 1 over the round, so that every round counts by its
+    /// number of frames and, within it, every frame by its equilibrium weight.
+    /// </summary>
+    private static IEnumerable<double[]> RetrainingWeights(SimulationResult round, EnhancedOptions o)
+    {
+        if (o.Retraining != EnhancedOptions.Reweighted)
+        {
+            return round.Trajectories.Select(t => Enumerable.Repeat(1.0, t.GetLength(0)).ToArray());
+        }
+
+        var normalised = Reweighting.Weights(round.LogWeights!);
+        var scale = (double)normalised.Length;
+        var offset = 0;
+        var walkers = new List<double[]>();
+        foreach (var trajectory in round.Trajectories)
+        {
+            var count = trajectory.GetLength(0);
+            var weights = new double[count];
+            for (var f = 0; f < count; f++)
+            {
+                weights[f] = normalised[offset + f] * scale;
+            }
+
+            walkers.Add(weights);
+            offset += count;
+        }
+
+        return walkers;
     }
 
     /// <summary>The state of every frame of every trajectory (the trajectories in parallel: the LJ7 states need a quench per frame).</summary>

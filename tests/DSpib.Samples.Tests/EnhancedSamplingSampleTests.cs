@@ -54,7 +54,7 @@ public sealed class EnhancedSamplingSampleTests : IDisposable
         var options = EnhancedOptions.Parse(
         [
             "--system", "lj7", "--seeds", "2", "--walkers", "2", "--initial-steps", "10000", "--round-steps", "20000", "--final-steps", "40000",
-            "--rounds", "2", "--reference-steps", "100000", "--epochs", "10", "--output", _output,
+            "--rounds", "2", "--reference-steps", "100000", "--epochs", "10", "--retraining", "reweighted", "--output", _output,
         ]);
 
         var summary = EnhancedRun.Execute(options, TextWriter.Null, CancellationToken.None);
