@@ -69,11 +69,12 @@ internal static class EnhancedRun
             last = system.Integrator(langevin with { FramesPerWalker = o.StepsOfRound(round) / o.StepsPerFrame, Seed = (seed * 1000) + round })
                 .Run(system.Potential, metadynamics, starts, null, cancellationToken);
             starts = LastFrames(last);
-            var roundTransitions = Transitions(system, last.Trajectories);
+            var roundStates = Classify(system, last.Trajectories);
+            var roundTransitions = Transitions(Cores(system, last.Trajectories, roundStates));
             biasedTransitions += roundTransitions;
             frames.AddRange(last.Trajectories);
             frameWeights.AddRange(RetrainingWeights(last, o));
-            var reweighted = Populations(Classify(system, last.Trajectories), Reweighting.Weights(last.LogWeights!), states);
+            var reweighted = Populations(roundStates, Reweighting.Weights(last.LogWeights!), states);
             log.WriteLine($"seed {seed}, round {round}: {metadynamics.Hills} hills, {roundTransitions} transitions, {system.StateNames[0]}/{system.StateNames[1]} overlap along the variable {Overlap(system, lastCv):F3}, mean |grad s| in the states ({string.Join(" ", system.StateNames)}) {string.Join(" ", GradientInStates(system, variable).Select(g => g.ToString("F2")))}, reweighted populations {string.Join(" ", reweighted.Select(p => p.ToString("F3")))}");
             if (round < o.Rounds)
             {
@@ -104,7 +105,8 @@ internal static class EnhancedRun
         var plainSeconds = stopwatch.Elapsed.TotalSeconds;
         var count = plain.Trajectories.Sum(t => t.GetLength(0));
         var uniform = Enumerable.Repeat(1.0 / count, count).ToArray();
-        var plainPopulations = Populations(Classify(system, plain.Trajectories), uniform, states);
+        var plainStates = Classify(system, plain.Trajectories);
+        var plainPopulations = Populations(plainStates, uniform, states);
         var plainProfile = Profile(system, lastCv!, plain.Trajectories, uniform, lastGrid, o.Temperature);
 
         var (enhancedRmse, enhancedCoverage) = Rmse(enhancedProfile, exactProfile, o.Temperature);
@@ -124,7 +126,7 @@ internal static class EnhancedRun
             MaxError(plainPopulations, exact),
             plainRmse,
             plainCoverage,
-            Transitions(system, plain.Trajectories),
+            Transitions(Cores(system, plain.Trajectories, plainStates)),
             plainSeconds);
         log.WriteLine($"seed {seed}: metadynamics population error {result.EnhancedPopulationError:F3} (block standard error {enhancedErrors.Max():F3}), F RMSE {result.EnhancedRmse:F2} k_BT; plain MD {result.PlainPopulationError:F3}, {result.PlainRmse:F2} k_BT");
         return result;
@@ -196,7 +198,14 @@ internal static class EnhancedRun
     }
 
     /// <summary>The state of every frame of every trajectory (the trajectories in parallel: the LJ7 states need a quench per frame).</summary>
-    internal static int[][] Classify(EnhancedSystem system, IReadOnlyList<double[,]> trajectories)
+    internal static int[][] Classify(EnhancedSystem system, IReadOnlyList<double[,]> trajectories) =>
+        ClassifyFrames(trajectories, system.State);
+
+    /// <summary>The core every frame is in (-1 between cores), reusing the states where they are the cores.</summary>
+    private static int[][] Cores(EnhancedSystem system, IReadOnlyList<double[,]> trajectories, int[][] states) =>
+        system.CoresAreStates ? states : ClassifyFrames(trajectories, system.Core);
+
+    private static int[][] ClassifyFrames(IReadOnlyList<double[,]> trajectories, FrameClassifier classify)
     {
         var states = new int[trajectories.Count][];
         Parallel.For(0, trajectories.Count, t =>
@@ -207,7 +216,7 @@ internal static class EnhancedRun
             for (var f = 0; f < states[t].Length; f++)
             {
                 Buffer.BlockCopy(frames, f * position.Length * sizeof(double), position, 0, position.Length * sizeof(double));
-                states[t][f] = system.State(position);
+                states[t][f] = classify(position);
             }
         });
         return states;
@@ -362,18 +371,15 @@ internal static class EnhancedRun
     private static string Describe(EnhancedSystem system, double[] populations) =>
         string.Join(", ", system.StateNames.Zip(populations, (name, p) => $"{name} {p:F3}"));
 
-    /// <summary>Transitions between the states' cores, summed over walkers.</summary>
-    private static int Transitions(EnhancedSystem system, IReadOnlyList<double[,]> trajectories)
+    /// <summary>Transitions between the states' cores (changes of core, ignoring frames between cores), summed over walkers.</summary>
+    private static int Transitions(int[][] cores)
     {
         var count = 0;
-        foreach (var t in trajectories)
+        foreach (var walker in cores)
         {
-            var position = new double[t.GetLength(1)];
             var current = -1;
-            for (var f = 0; f < t.GetLength(0); f++)
+            foreach (var core in walker)
             {
-                Buffer.BlockCopy(t, f * position.Length * sizeof(double), position, 0, position.Length * sizeof(double));
-                var core = system.Core(position);
                 if (core >= 0)
                 {
                     if (current >= 0 && current != core)
@@ -388,4 +394,7 @@ internal static class EnhancedRun
 
         return count;
     }
+
+    /// <summary>A state or core of one frame's coordinates.</summary>
+    private delegate int FrameClassifier(ReadOnlySpan<double> position);
 }

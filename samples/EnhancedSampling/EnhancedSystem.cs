@@ -57,6 +57,9 @@ internal abstract class EnhancedSystem
     /// <summary>The state whose core the configuration is in, or -1 between cores; transitions are counted between cores.</summary>
     public virtual int Core(ReadOnlySpan<double> position) => State(position);
 
+    /// <summary>Whether <see cref="Core"/> is <see cref="State"/> (every configuration in a core), so that the states can stand for the cores.</summary>
+    public virtual bool CoresAreStates => true;
+
     /// <summary>The range of the variable the bias grid and the profiles cover: the reference configurations', widened by a quarter on each side.</summary>
     public virtual (double Min, double Max) Range(CollectiveVariable cv) => Widened(cv.Evaluate(Reference.Descriptors), Enumerable.Range(0, Reference.Weights.Length));
 

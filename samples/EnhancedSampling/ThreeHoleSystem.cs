@@ -42,6 +42,8 @@ internal sealed class ThreeHoleSystem : EnhancedSystem
 
     public override int State(ReadOnlySpan<double> position) => (int)ThreeHolePotential.ClassifyWell(position[0], position[1]);
 
+    public override bool CoresAreStates => false;
+
     /// <summary>Within 0.4 of a well's minimum.</summary>
     public override int Core(ReadOnlySpan<double> position)
     {
