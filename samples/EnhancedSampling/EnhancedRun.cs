@@ -45,11 +45,12 @@ internal static class EnhancedRun
         var stopwatch = Stopwatch.StartNew();
         var initial = system.Integrator(langevin with { FramesPerWalker = o.InitialSteps / o.StepsPerFrame }).Run(system.Potential, start, null, cancellationToken);
         var frames = initial.Trajectories.ToList();
-        var frameWeights = frames.Select(t => Enumerable.Repeat(1.0, t.GetLength(0)).ToArray()).ToList();
+        var frameWeights = frames.Select(_ => (double[]?)null).ToList();
         var model = Train(system, frames, frameWeights, o, seed);
         var starts = LastFrames(initial);
         SimulationResult? last = null;
         CollectiveVariable? lastCv = null;
+        var overlap = double.NaN;
         (double Min, double Max) lastGrid = default;
         var biasedTransitions = 0;
         for (var round = 1; round <= o.Rounds; round++)
@@ -75,7 +76,8 @@ internal static class EnhancedRun
             frames.AddRange(last.Trajectories);
             frameWeights.AddRange(RetrainingWeights(last, o));
             var reweighted = Populations(roundStates, Reweighting.Weights(last.LogWeights!), states);
-            log.WriteLine($"seed {seed}, round {round}: {metadynamics.Hills} hills, {roundTransitions} transitions, {system.StateNames[0]}/{system.StateNames[1]} overlap along the variable {Overlap(system, lastCv):F3}, mean |grad s| in the states ({string.Join(" ", system.StateNames)}) {string.Join(" ", GradientInStates(system, variable).Select(g => g.ToString("F2")))}, reweighted populations {string.Join(" ", reweighted.Select(p => p.ToString("F3")))}");
+            overlap = Overlap(system, lastCv);
+            log.WriteLine($"seed {seed}, round {round}: {metadynamics.Hills} hills, {roundTransitions} transitions, {system.StateNames[0]}/{system.StateNames[1]} overlap along the variable {overlap:F3}, mean |grad s| in the states ({string.Join(" ", system.StateNames)}) {string.Join(" ", GradientInStates(system, variable).Select(g => g.ToString("F2")))}, reweighted populations {string.Join(" ", reweighted.Select(p => p.ToString("F3")))}");
             if (round < o.Rounds)
             {
                 model.Dispose();
@@ -93,7 +95,6 @@ internal static class EnhancedRun
         var weights = Reweighting.Weights(last.LogWeights!.Select(w => w[skip..]).ToArray());
         var enhancedPopulations = Populations(biasedStates, weights, states);
         var enhancedErrors = BlockStandardErrors(biasedStates, weights, states, 10);
-        var overlap = Overlap(system, lastCv!);
         var exactProfile = ExactProfile(system, lastCv!, lastGrid, o.Temperature);
         var enhancedProfile = Profile(system, lastCv!, biased, weights, lastGrid, o.Temperature);
 
@@ -133,7 +134,7 @@ internal static class EnhancedRun
     }
 
     /// <summary>SPIB with a one-dimensional latent space and a smooth (tanh) encoder, whose gradient the bias needs.</summary>
-    private static DSpibModel Train(EnhancedSystem system, List<double[,]> trajectories, List<double[]> weights, EnhancedOptions o, int seed)
+    private static DSpibModel Train(EnhancedSystem system, List<double[,]> trajectories, List<double[]?> weights, EnhancedOptions o, int seed)
     {
         var builder = TrajectorySet.Create();
         for (var t = 0; t < trajectories.Count; t++)
@@ -166,21 +167,21 @@ internal static class EnhancedRun
     }
 
     /// <summary>
-    /// The training weights of a metadynamics round's frames, one array per walker: all 1 with uniform retraining;
-    /// otherwise the frames' c(t) weights, scaled to a mean of 1 over the round, so that every round counts by its
+    /// The training weights of a metadynamics round's frames, one array per walker: none (every frame 1, the
+    /// trajectory set's default) with uniform retraining; otherwise the frames' c(t) weights, scaled to a mean of 1 over the round, so that every round counts by its
     /// number of frames and, within it, every frame by its equilibrium weight.
     /// </summary>
-    private static IEnumerable<double[]> RetrainingWeights(SimulationResult round, EnhancedOptions o)
+    private static IEnumerable<double[]?> RetrainingWeights(SimulationResult round, EnhancedOptions o)
     {
         if (o.Retraining != EnhancedOptions.Reweighted)
         {
-            return round.Trajectories.Select(t => Enumerable.Repeat(1.0, t.GetLength(0)).ToArray());
+            return round.Trajectories.Select(_ => (double[]?)null);
         }
 
         var normalised = Reweighting.Weights(round.LogWeights!);
         var scale = (double)normalised.Length;
         var offset = 0;
-        var walkers = new List<double[]>();
+        var walkers = new List<double[]?>();
         foreach (var trajectory in round.Trajectories)
         {
             var count = trajectory.GetLength(0);

@@ -31,15 +31,8 @@ internal sealed class Lj7System : EnhancedSystem
             Temperature = temperature, TimeStep = TimeStep, Walkers = ReferenceWalkers,
             FramesPerWalker = framesPerWalker, StepsPerFrame = ReferenceStride, EquilibrationSteps = 50_000, Seed = 2026,
         }).Run(_potential, [Start], null, cancellationToken);
-        var frames = run.Trajectories.Sum(t => t.GetLength(0));
-        var positions = new double[frames, 2 * LennardJones7.Particles];
-        var row = 0;
-        foreach (var trajectory in run.Trajectories)
-        {
-            Array.Copy(trajectory, 0, positions, row * positions.GetLength(1), trajectory.Length);
-            row += trajectory.GetLength(0);
-        }
-
+        var positions = FrameRows.Stack(run.Trajectories);
+        var frames = positions.GetLength(0);
         var states = EnhancedRun.Classify(this, run.Trajectories);
         var weights = Enumerable.Repeat(1.0 / frames, frames).ToArray();
         Reference = new ReferenceEnsemble(

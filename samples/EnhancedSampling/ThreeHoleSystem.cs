@@ -14,12 +14,18 @@ internal sealed class ThreeHoleSystem : EnhancedSystem
 {
     private readonly ThreeHolePotential _potential = new();
 
+    /// <summary>The grid points below V_min + 4: all wells and the barriers between them.</summary>
+    private readonly int[] _lowRegion;
+
     public ThreeHoleSystem(double temperature)
     {
         var grid = BoltzmannGrid.Create(_potential, temperature, nx: 250, ny: 250);
         var points = grid.Points();
         var states = Enumerable.Range(0, grid.Count).Select(i => (int)ThreeHolePotential.ClassifyWell(points[i, 0], points[i, 1])).ToArray();
         Reference = new ReferenceEnsemble("Boltzmann grid, 250 x 250 points", points, points, grid.Weights(), states, grid.Populations(states, 3), new double[3]);
+        var energies = Enumerable.Range(0, grid.Count).Select(i => ThreeHolePotential.Energy(points[i, 0], points[i, 1])).ToArray();
+        var minimum = energies.Min();
+        _lowRegion = Enumerable.Range(0, grid.Count).Where(i => energies[i] < minimum + 4).ToArray();
     }
 
     public override string Description => "three-hole potential, overdamped Langevin";
@@ -62,13 +68,7 @@ internal sealed class ThreeHoleSystem : EnhancedSystem
     }
 
     /// <summary>The range of the variable over the region below V_min + 4 (all wells and the barriers between them), widened by a quarter on each side.</summary>
-    public override (double Min, double Max) Range(CollectiveVariable cv)
-    {
-        var points = Reference.Positions;
-        var count = points.GetLength(0);
-        var minimum = Enumerable.Range(0, count).Min(i => ThreeHolePotential.Energy(points[i, 0], points[i, 1]));
-        return Widened(cv.Evaluate(points), Enumerable.Range(0, count).Where(i => ThreeHolePotential.Energy(points[i, 0], points[i, 1]) < minimum + 4));
-    }
+    public override (double Min, double Max) Range(CollectiveVariable cv) => Widened(cv.Evaluate(Reference.Positions), _lowRegion);
 }
 
 /// <summary>A learned variable as an <see cref="ICollectiveVariable"/> of its own inputs.</summary>
