@@ -23,6 +23,9 @@ internal sealed record EnhancedOptions
           --epochs 20          training epochs per round
           --retraining uniform  how retraining weights the biased frames: uniform (every frame alike) or reweighted
                                (each round's frames by their c(t) weights, scaled to a mean of 1 within the round)
+          --final-bias metadynamics  the last round's bias: metadynamics, or learned (the free energy along the variable
+                               that a D-SPIB model, trained before it on the frames so far with their equilibrium
+                               weights, learned: a static bias of 1 - 1/gamma of it, capped at 10 k_B T)
           --output out/enhanced-sampling [out/enhanced-sampling-lj7]
         """;
 
@@ -64,6 +67,18 @@ internal sealed record EnhancedOptions
     /// <summary>How retraining weights the frames of the metadynamics rounds: "uniform" or <see cref="Reweighted"/>.</summary>
     public string Retraining { get; init; } = "uniform";
 
+    /// <summary>The value of <see cref="FinalBias"/> that biases the last round by the learned free energy.</summary>
+    public const string Learned = "learned";
+
+    /// <summary>The last round's bias: "metadynamics" or <see cref="Learned"/>.</summary>
+    public string FinalBias { get; init; } = "metadynamics";
+
+    /// <summary>Whether the last round is biased by the learned free energy instead of metadynamics.</summary>
+    public bool LearnedFinalBias => FinalBias == Learned;
+
+    /// <summary>The method's name in the log and the table.</summary>
+    public string MethodName => LearnedFinalBias ? "learned F" : "metadynamics";
+
     /// <summary>LJ7 only: steps per walker of the long unbiased run that gives the exact answer.</summary>
     public int ReferenceSteps { get; init; } = 2_500_000;
 
@@ -94,6 +109,7 @@ internal sealed record EnhancedOptions
             HillStride = line.WholeNumber("--hill-stride", 250),
             Epochs = line.WholeNumber("--epochs", 20),
             Retraining = line.Choice("--retraining", "uniform", "uniform", Reweighted),
+            FinalBias = line.Choice("--final-bias", "metadynamics", "metadynamics", Learned),
             Discard = line.Fraction("--discard", 0.2),
             Output = line.Text("--output", Path.Combine("out", lj7 ? "enhanced-sampling-lj7" : "enhanced-sampling")),
         };

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using DSpib.Analysis;
 using DSpib.Data;
+using DSpib.Diffusion;
 using DSpib.Networks;
 using DSpib.Systems.Analysis;
 using DSpib.Systems.Biasing;
@@ -13,6 +15,12 @@ namespace DSpib.Samples.EnhancedSampling;
 internal static class EnhancedRun
 {
     private const int ProfileBins = 60;
+
+    /// <summary>Grid points of the learned free energy a static bias interpolates.</summary>
+    private const int LearnedBiasGrid = 200;
+
+    /// <summary>The largest learned F, in k_B T, a static bias follows: beyond it the model has seen too few frames to know F.</summary>
+    private const double LearnedBiasCap = 10;
 
     public static EnhancedSummary Execute(EnhancedOptions options, TextWriter log, CancellationToken cancellationToken)
     {
@@ -45,13 +53,16 @@ internal static class EnhancedRun
         var stopwatch = Stopwatch.StartNew();
         var initial = system.Integrator(langevin with { FramesPerWalker = o.InitialSteps / o.StepsPerFrame }).Run(system.Potential, start, null, cancellationToken);
         var frames = initial.Trajectories.ToList();
-        var frameWeights = frames.Select(_ => (double[]?)null).ToList();
-        var model = Train(system, frames, frameWeights, o, seed);
+
+        // The unbiased start counts with weight 1 per frame; every metadynamics round's frames carry their c(t) weights.
+        var equilibriumWeights = frames.Select(_ => (double[]?)null).ToList();
+        var model = Train(system, frames, TrainingWeights(equilibriumWeights, o, withPrior: false), o, seed, withPrior: false);
         var starts = LastFrames(initial);
         SimulationResult? last = null;
         CollectiveVariable? lastCv = null;
         var overlap = double.NaN;
         (double Min, double Max) lastGrid = default;
+        FreeEnergyProfile? learned = null;
         var biasedTransitions = 0;
         for (var round = 1; round <= o.Rounds; round++)
         {
@@ -59,37 +70,46 @@ internal static class EnhancedRun
             lastCv = model.CollectiveVariable();
             var variable = system.InCoordinates(lastCv);
             lastGrid = system.Range(lastCv);
-            var width = (lastGrid.Max - lastGrid.Min) / 60;
-            var metadynamics = new WellTemperedMetadynamics(variable, new MetadynamicsOptions
+            IBias bias;
+            Func<string> describeBias;
+            if (o.LearnedFinalBias && round == o.Rounds)
             {
-                Temperature = o.Temperature, BiasFactor = o.BiasFactor, Height = o.Height * o.Temperature, Width = width, Stride = o.HillStride,
-                GridMinimum = lastGrid.Min, GridMaximum = lastGrid.Max, GridBins = 600,
-            });
+                learned = LearnedFreeEnergy(model, lastGrid, o.Temperature);
+                (bias, describeBias) = LearnedFreeEnergyBias(learned, variable, o);
+            }
+            else
+            {
+                (bias, describeBias) = Metadynamics(variable, lastGrid, o);
+            }
 
             // Each round continues from where the walkers of the previous run ended, not from the first state again.
             last = system.Integrator(langevin with { FramesPerWalker = o.StepsOfRound(round) / o.StepsPerFrame, Seed = (seed * 1000) + round })
-                .Run(system.Potential, metadynamics, starts, null, cancellationToken);
+                .Run(system.Potential, bias, starts, null, cancellationToken);
             starts = LastFrames(last);
             var roundStates = Classify(system, last.Trajectories);
             var roundTransitions = Transitions(Cores(system, last.Trajectories, roundStates));
             biasedTransitions += roundTransitions;
             frames.AddRange(last.Trajectories);
-            frameWeights.AddRange(RetrainingWeights(last, o));
+            equilibriumWeights.AddRange(EquilibriumWeights(last.LogWeights!));
             var reweighted = Populations(roundStates, Reweighting.Weights(last.LogWeights!), states);
             overlap = Overlap(system, lastCv);
-            log.WriteLine($"seed {seed}, round {round}: {metadynamics.Hills} hills, {roundTransitions} transitions, {system.StateNames[0]}/{system.StateNames[1]} overlap along the variable {overlap:F3}, mean |grad s| in the states ({string.Join(" ", system.StateNames)}) {string.Join(" ", GradientInStates(system, variable).Select(g => g.ToString("F2")))}, reweighted populations {string.Join(" ", reweighted.Select(p => p.ToString("F3")))}");
+            log.WriteLine($"seed {seed}, round {round}: {describeBias()}, {roundTransitions} transitions, {system.StateNames[0]}/{system.StateNames[1]} overlap along the variable {overlap:F3}, mean |grad s| in the states ({string.Join(" ", system.StateNames)}) {string.Join(" ", GradientInStates(system, variable).Select(g => g.ToString("F2")))}, reweighted populations {string.Join(" ", reweighted.Select(p => p.ToString("F3")))}");
             if (round < o.Rounds)
             {
+                // The model before a learned-free-energy round also learns the variable's free energy: a diffusion
+                // prior on the frames with their equilibrium weights.
+                var withPrior = o.LearnedFinalBias && round == o.Rounds - 1;
                 model.Dispose();
-                model = Train(system, frames, frameWeights, o, seed + round);
+                model = Train(system, frames, TrainingWeights(equilibriumWeights, o, withPrior), o, seed + round, withPrior);
             }
         }
 
         model.Dispose();
         var seconds = stopwatch.Elapsed.TotalSeconds;
 
-        // The last round's frames, reweighted by their c(t) weights, after its first fraction (the bias's build-up).
-        var skip = (int)(o.Discard * (o.FinalSteps / o.StepsPerFrame));
+        // The last round's frames, reweighted by their c(t) weights after its first fraction (the bias's build-up); a
+        // static bias builds nothing up, so all its frames count, with the weights exp(U_bias / k_B T).
+        var skip = o.LearnedFinalBias ? 0 : (int)(o.Discard * (o.FinalSteps / o.StepsPerFrame));
         var biased = last!.Trajectories.Select(t => Tail(t, skip)).ToArray();
         var biasedStates = Classify(system, biased);
         var weights = Reweighting.Weights(last.LogWeights!.Select(w => w[skip..]).ToArray());
@@ -112,6 +132,7 @@ internal static class EnhancedRun
 
         var (enhancedRmse, enhancedCoverage) = Rmse(enhancedProfile, exactProfile, o.Temperature);
         var (plainRmse, plainCoverage) = Rmse(plainProfile, exactProfile, o.Temperature);
+        var learnedRmse = learned is null ? double.NaN : Rmse(AtBinCentres(learned, lastGrid, o.Temperature), exactProfile, o.Temperature).Rmse;
         var result = new SeedResult(
             seed,
             forceEvaluations,
@@ -121,6 +142,7 @@ internal static class EnhancedRun
             MaxError(enhancedPopulations, exact),
             enhancedRmse,
             enhancedCoverage,
+            learnedRmse,
             biasedTransitions,
             seconds,
             plainPopulations,
@@ -129,12 +151,46 @@ internal static class EnhancedRun
             plainCoverage,
             Transitions(Cores(system, plain.Trajectories, plainStates)),
             plainSeconds);
-        log.WriteLine($"seed {seed}: metadynamics population error {result.EnhancedPopulationError:F3} (block standard error {enhancedErrors.Max():F3}), F RMSE {result.EnhancedRmse:F2} k_BT; plain MD {result.PlainPopulationError:F3}, {result.PlainRmse:F2} k_BT");
+        var learnedNote = learned is null ? "" : $" (the bias's own learned F: RMSE {learnedRmse:F2} k_BT)";
+        log.WriteLine($"seed {seed}: {o.MethodName} population error {result.EnhancedPopulationError:F3} (block standard error {enhancedErrors.Max():F3}), F RMSE {result.EnhancedRmse:F2} k_BT{learnedNote}; plain MD {result.PlainPopulationError:F3}, {result.PlainRmse:F2} k_BT");
         return result;
     }
 
-    /// <summary>SPIB with a one-dimensional latent space and a smooth (tanh) encoder, whose gradient the bias needs.</summary>
-    private static DSpibModel Train(EnhancedSystem system, List<double[,]> trajectories, List<double[]?> weights, EnhancedOptions o, int seed)
+    /// <summary>Well-tempered metadynamics along the variable, on a grid over <paramref name="range"/>.</summary>
+    private static (IBias Bias, Func<string> Describe) Metadynamics(ICollectiveVariable variable, (double Min, double Max) range, EnhancedOptions o)
+    {
+        var metadynamics = new WellTemperedMetadynamics(variable, new MetadynamicsOptions
+        {
+            Temperature = o.Temperature, BiasFactor = o.BiasFactor, Height = o.Height * o.Temperature, Width = (range.Max - range.Min) / 60, Stride = o.HillStride,
+            GridMinimum = range.Min, GridMaximum = range.Max, GridBins = 600,
+        });
+        return (metadynamics, () => $"{metadynamics.Hills} hills");
+    }
+
+    /// <summary>The free energy F(s | T) (k_B T units) the model's collective-variable prior gives on a grid over <paramref name="range"/>.</summary>
+    private static FreeEnergyProfile LearnedFreeEnergy(DSpibModel model, (double Min, double Max) range, double temperature)
+    {
+        var grid = Enumerable.Range(0, LearnedBiasGrid).Select(i => range.Min + ((range.Max - range.Min) * i / (LearnedBiasGrid - 1))).ToArray();
+        return model.CollectiveVariableDiffusion!.FreeEnergyProfile(0, temperature, grid);
+    }
+
+    /// <summary>
+    /// A learned free energy as a static bias: removed with the fraction 1 - 1/gamma (what well-tempered metadynamics
+    /// with the same bias factor converges to) and capped at <see cref="LearnedBiasCap"/> k_B T.
+    /// </summary>
+    private static (IBias Bias, Func<string> Describe) LearnedFreeEnergyBias(FreeEnergyProfile profile, ICollectiveVariable variable, EnhancedOptions o)
+    {
+        var bias = FreeEnergyBias.FromProfile(variable, profile.Grid, profile.FreeEnergy, new FreeEnergyBiasOptions { Temperature = o.Temperature, Factor = 1 - (1 / o.BiasFactor), Cap = LearnedBiasCap });
+        var deepest = profile.FreeEnergy.Where(double.IsFinite).Select(f => Math.Min(f, LearnedBiasCap)).Max();
+        return (bias, () => $"the learned free energy as a static bias (F over the grid up to {deepest:F1} k_B T)");
+    }
+
+    /// <summary>
+    /// SPIB with a one-dimensional latent space and a smooth (tanh) encoder, whose gradient the bias needs; with
+    /// <paramref name="withPrior"/>, D-SPIB with the reference diffusion prior, whose collective-variable prior gives the
+    /// variable's free energy.
+    /// </summary>
+    private static DSpibModel Train(EnhancedSystem system, List<double[,]> trajectories, IReadOnlyList<double[]?> weights, EnhancedOptions o, int seed, bool withPrior)
     {
         var builder = TrajectorySet.Create();
         for (var t = 0; t < trajectories.Count; t++)
@@ -146,8 +202,11 @@ internal static class EnhancedRun
         var labels = InitialLabels.KMeans(data, 20, seed: seed);
         foreach (var (refinements, beta, lag) in new[] { (5, 1e-2, 10), (0, 1e-3, 2), (0, 1e-4, 1) })
         {
-            var model = DSpibModel.Create().WithLatentDimension(1).WithMlpEncoder([16, 16], Activation.Tanh).WithDecoder(16, 16)
-                .AsSpibBaseline().WithSeed(seed).Build();
+            var architecture = DSpibModel.Create().WithLatentDimension(1).WithMlpEncoder([16, 16], Activation.Tanh).WithDecoder(16, 16);
+            architecture = withPrior
+                ? architecture.WithDiffusionPrior(VpSde.Create().Discrete(100, 1e-4, 0.2).Build(), ScoreNet.Create().Reference().Build())
+                : architecture.AsSpibBaseline();
+            var model = architecture.WithSeed(seed).Build();
             try
             {
                 Trainer.Create().WithLag(lag).WithBeta(beta).WithLearningRate(3e-3).WithRefinement(refinements, patience: 3, tolerance: 5e-3)
@@ -167,32 +226,27 @@ internal static class EnhancedRun
     }
 
     /// <summary>
-    /// The training weights of a metadynamics round's frames, one array per walker: none (every frame 1, the
-    /// trajectory set's default) with uniform retraining; otherwise the frames' c(t) weights, scaled to a mean of 1 over the round, so that every round counts by its
-    /// number of frames and, within it, every frame by its equilibrium weight.
+    /// The frames' training weights: none (every frame 1, the trajectory set's default) with uniform retraining;
+    /// otherwise their equilibrium weights, which a model that learns the variable's free energy always needs.
     /// </summary>
-    private static IEnumerable<double[]?> RetrainingWeights(SimulationResult round, EnhancedOptions o)
-    {
-        if (o.Retraining != EnhancedOptions.Reweighted)
-        {
-            return round.Trajectories.Select(_ => (double[]?)null);
-        }
+    private static IReadOnlyList<double[]?> TrainingWeights(List<double[]?> equilibriumWeights, EnhancedOptions o, bool withPrior) =>
+        withPrior || o.Retraining == EnhancedOptions.Reweighted ? equilibriumWeights : equilibriumWeights.Select(_ => (double[]?)null).ToArray();
 
-        var normalised = Reweighting.Weights(round.LogWeights!);
+    /// <summary>
+    /// The equilibrium weights of a biased round's frames, one array per walker: their c(t) (or static-bias) weights,
+    /// scaled to a mean of 1 over the round, so that every round counts by its number of frames and, within it, every
+    /// frame by its equilibrium weight.
+    /// </summary>
+    private static List<double[]?> EquilibriumWeights(IReadOnlyList<double[]> logWeights)
+    {
+        var normalised = Reweighting.Weights(logWeights);
         var scale = (double)normalised.Length;
         var offset = 0;
         var walkers = new List<double[]?>();
-        foreach (var trajectory in round.Trajectories)
+        foreach (var walker in logWeights)
         {
-            var count = trajectory.GetLength(0);
-            var weights = new double[count];
-            for (var f = 0; f < count; f++)
-            {
-                weights[f] = normalised[offset + f] * scale;
-            }
-
-            walkers.Add(weights);
-            offset += count;
+            walkers.Add(normalised.AsSpan(offset, walker.Length).ToArray().Select(w => w * scale).ToArray());
+            offset += walker.Length;
         }
 
         return walkers;
@@ -310,6 +364,10 @@ internal static class EnhancedRun
         var weights = system.Reference.Weights;
         return Reweighting.FreeEnergyProfile(Enumerable.Range(0, weights.Length).Select(i => values[i, 0]).ToArray(), weights, range.Min, range.Max, ProfileBins, temperature).FreeEnergy;
     }
+
+    /// <summary>A learned profile (k_B T units) at the centres of the profiles' bins, in energy units as they are.</summary>
+    private static double[] AtBinCentres(FreeEnergyProfile profile, (double Min, double Max) range, double temperature) =>
+        Enumerable.Range(0, ProfileBins).Select(b => temperature * profile.Evaluate(range.Min + ((b + 0.5) * (range.Max - range.Min) / ProfileBins), out _)).ToArray();
 
     private static double[] Profile(EnhancedSystem system, CollectiveVariable cv, IReadOnlyList<double[,]> trajectories, double[] weights, (double Min, double Max) range, double temperature)
     {

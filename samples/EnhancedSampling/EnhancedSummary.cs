@@ -13,6 +13,7 @@ internal sealed record SeedResult(
     double EnhancedPopulationError,
     double EnhancedRmse,
     double EnhancedCoverage,
+    double LearnedBiasRmse,
     int EnhancedTransitions,
     double EnhancedSeconds,
     double[] PlainPopulations,
@@ -40,7 +41,7 @@ internal sealed record EnhancedSummary(EnhancedOptions Settings, IReadOnlyList<s
         text.AppendLine(c, $"seed | method       | populations ({names}) | max pop. error | block SE | {States[0]}/{States[1]} overlap | F RMSE (k_BT) | bins visited | transitions | seconds");
         foreach (var s in Seeds)
         {
-            text.AppendLine(c, $"{s.Seed,4} | metadynamics | {Join(s.EnhancedPopulations)} | {s.EnhancedPopulationError,14:F3} | {s.EnhancedStandardErrors.Max(),8:F3} | {s.VariableOverlap,11:F3} | {s.EnhancedRmse,13:F2} | {s.EnhancedCoverage,12:P0} | {s.EnhancedTransitions,11} | {s.EnhancedSeconds,7:F0}");
+            text.AppendLine(c, $"{s.Seed,4} | {Settings.MethodName,-12} | {Join(s.EnhancedPopulations)} | {s.EnhancedPopulationError,14:F3} | {s.EnhancedStandardErrors.Max(),8:F3} | {s.VariableOverlap,11:F3} | {s.EnhancedRmse,13:F2} | {s.EnhancedCoverage,12:P0} | {s.EnhancedTransitions,11} | {s.EnhancedSeconds,7:F0}");
             text.AppendLine(c, $"{s.Seed,4} | plain MD     | {Join(s.PlainPopulations)} | {s.PlainPopulationError,14:F3} | {"",8} | {"",11} | {s.PlainRmse,13:F2} | {s.PlainCoverage,12:P0} | {s.PlainTransitions,11} | {s.PlainSeconds,7:F0}");
         }
 

@@ -43,9 +43,29 @@ public sealed class EnhancedSamplingSampleTests : IDisposable
         double.IsFinite(seed.EnhancedRmse).Should().BeTrue();
         double.IsFinite(seed.PlainRmse).Should().BeTrue();
         summary.ExactPopulations.Sum().Should().BeApproximately(1, 1e-9);
+        double.IsNaN(seed.LearnedBiasRmse).Should().BeTrue("no round was biased by a learned free energy");
         summary.FormatTable().Should().Contain("metadynamics").And.Contain("plain MD");
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(_output, "summary.json")));
         json.RootElement.GetProperty("seeds").GetArrayLength().Should().Be(1);
+    }
+
+    [Fact]
+    public void ShortRun_WithTheLearnedFreeEnergyAsTheLastBias_TrainsAPriorAndMeasuresItsFreeEnergy()
+    {
+        var options = EnhancedOptions.Parse(
+        [
+            "--seeds", "2", "--walkers", "2", "--initial-steps", "20000", "--round-steps", "40000", "--final-steps", "40000",
+            "--rounds", "2", "--epochs", "20", "--hill-stride", "100", "--final-bias", "learned", "--output", _output,
+        ]);
+
+        var summary = EnhancedRun.Execute(options, TextWriter.Null, CancellationToken.None);
+
+        var seed = summary.Seeds.Should().ContainSingle().Subject;
+        seed.ForceEvaluations.Should().Be(2L * (20_000 + (2 * 40_000)));
+        seed.EnhancedPopulations.Sum().Should().BeApproximately(1, 1e-9);
+        seed.LearnedBiasRmse.Should().BeGreaterThan(0).And.BeLessThan(5, "the learned F is measured against the exact profile, an unvisited bin counting 5 k_B T");
+        double.IsFinite(seed.EnhancedRmse).Should().BeTrue();
+        summary.FormatTable().Should().Contain("learned F").And.NotContain("metadynamics");
     }
 
     [Fact]
