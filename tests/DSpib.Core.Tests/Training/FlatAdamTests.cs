@@ -50,6 +50,57 @@ public class FlatAdamTests
         used.allclose(ones(2)).Should().BeFalse();
     }
 
+    [Fact]
+    public void Gradients_AreTheOptimizersOwn_SoZeroGradClearsWhatBackwardAccumulated()
+    {
+        var weight = new Parameter(ones(3, 2));
+        var bias = new Parameter(zeros(2));
+        using var flat = new FlatAdam([weight, bias], learningRate: 0.1);
+
+        // Two backward passes accumulate (the gradient is added into, not replaced); ZeroGrad then clears the tensors the
+        // parameters see, which it can only do if they are the optimizer's flat gradient.
+        (weight.sum() + (2 * bias.sum())).backward();
+        (weight.sum() + (2 * bias.sum())).backward();
+        using (var accumulated = bias.grad!)
+        {
+            accumulated.allclose(full(2, 4.0f)).Should().BeTrue();
+        }
+
+        flat.ZeroGrad();
+        using var cleared = weight.grad!;
+        cleared.abs().max().item<float>().Should().Be(0);
+
+        // The step moves the parameters the module holds, as one update of the flat values.
+        (3 * weight.sum()).backward();
+        flat.Step();
+        weight.allclose(full(3, 2, 0.9f)).Should().BeTrue("Adam's first step moves each element by the learning rate against its gradient's sign");
+        bias.allclose(zeros(2)).Should().BeTrue("its gradient was cleared and stayed zero");
+    }
+
+    [Fact]
+    public void Parameters_StartOnSixtyFourByteBoundaries_SoTrainedWeightsComputeAsTheirSavedCopiesDo()
+    {
+        // Sizes that are not multiples of 16 floats would put the next parameter off a 64-byte boundary if packed
+        // tightly; BLAS kernels can round differently there, and a saved and reloaded model (freshly allocated,
+        // aligned) would then not reproduce the trained one bit for bit.
+        var parameters = new[] { new Parameter(ones(3)), new Parameter(ones(5, 7)), new Parameter(ones(2)) };
+        using var flat = new FlatAdam(parameters, learningRate: 0.1);
+
+        parameters.Select(p => p.storage_offset() * p.ElementSize % 64).Should().AllBeEquivalentTo(0L);
+        parameters.Select(p => p.storage_offset()).Should().BeInAscendingOrder().And.OnlyHaveUniqueItems("each has its own segment");
+        parameters[1].allclose(ones(5, 7)).Should().BeTrue("moving a parameter into the flat tensor keeps its values");
+    }
+
+    [Fact]
+    public void Constructor_RefusesAParameterListedTwice()
+    {
+        var weight = new Parameter(ones(2));
+
+        var act = () => new FlatAdam([weight, weight], learningRate: 0.1);
+
+        act.Should().Throw<ArgumentException>().WithParameterName("parameters").WithMessage("*listed twice*");
+    }
+
     private static Tensor Loss(Parameter[] parameters, Tensor target) =>
         ((parameters[0] - target).square().sum() * parameters[2].exp()) + (parameters[1] * target.sum(0)).sum();
 }
