@@ -54,7 +54,7 @@ internal static class EnhancedRun
         var initial = system.Integrator(langevin with { FramesPerWalker = o.InitialSteps / o.StepsPerFrame }).Run(system.Potential, start, null, cancellationToken);
         var frames = initial.Trajectories.ToList();
 
-        // The unbiased start counts with weight 1 per frame; every metadynamics round's frames carry their c(t) weights.
+        // The unbiased start counts with weight 1 per frame; every biased round's frames carry their reweighting weights.
         var equilibriumWeights = frames.Select(_ => (double[]?)null).ToList();
         var model = Train(system, frames, TrainingWeights(equilibriumWeights, o, withPrior: false), o, seed, withPrior: false);
         var starts = LastFrames(initial);
@@ -181,8 +181,8 @@ internal static class EnhancedRun
     private static (IBias Bias, Func<string> Describe) LearnedFreeEnergyBias(FreeEnergyProfile profile, ICollectiveVariable variable, EnhancedOptions o)
     {
         var bias = FreeEnergyBias.FromProfile(variable, profile.Grid, profile.FreeEnergy, new FreeEnergyBiasOptions { Temperature = o.Temperature, Factor = 1 - (1 / o.BiasFactor), Cap = LearnedBiasCap });
-        var deepest = profile.FreeEnergy.Where(double.IsFinite).Select(f => Math.Min(f, LearnedBiasCap)).Max();
-        return (bias, () => $"the learned free energy as a static bias (F over the grid up to {deepest:F1} k_B T)");
+        var highest = profile.FreeEnergy.Where(double.IsFinite).Select(f => Math.Min(f, LearnedBiasCap)).Max();
+        return (bias, () => $"the learned free energy as a static bias (F over the grid up to {highest:F1} k_B T)");
     }
 
     /// <summary>
@@ -245,7 +245,7 @@ internal static class EnhancedRun
         var walkers = new List<double[]?>();
         foreach (var walker in logWeights)
         {
-            walkers.Add(normalised.AsSpan(offset, walker.Length).ToArray().Select(w => w * scale).ToArray());
+            walkers.Add(Array.ConvertAll(normalised[offset..(offset + walker.Length)], w => w * scale));
             offset += walker.Length;
         }
 
@@ -365,7 +365,7 @@ internal static class EnhancedRun
         return Reweighting.FreeEnergyProfile(Enumerable.Range(0, weights.Length).Select(i => values[i, 0]).ToArray(), weights, range.Min, range.Max, ProfileBins, temperature).FreeEnergy;
     }
 
-    /// <summary>A learned profile (k_B T units) at the centres of the profiles' bins, in energy units as they are.</summary>
+    /// <summary>A learned profile (in k_B T) at the centres of the profiles' bins, converted to energy units as the other profiles are.</summary>
     private static double[] AtBinCentres(FreeEnergyProfile profile, (double Min, double Max) range, double temperature) =>
         Enumerable.Range(0, ProfileBins).Select(b => temperature * profile.Evaluate(range.Min + ((b + 0.5) * (range.Max - range.Min) / ProfileBins), out _)).ToArray();
 
