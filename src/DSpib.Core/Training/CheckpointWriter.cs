@@ -27,7 +27,7 @@ internal sealed class CheckpointWriter(CheckpointOptions options, ModelOptions m
             state.Rule.Round,
             state.Rule.Unchanged,
             state.Rule.PreviousLoss,
-            optimizer.State.Steps,
+            optimizer.StepCount,
             state.Elapsed.Ticks,
             state.History.Select(TrainingCheckpoint.Describe).ToArray(),
             state.Refinements.Select(ModelFile.ToDescription).ToArray(),

@@ -25,9 +25,9 @@ internal sealed class EpochSnapshot : IDisposable
         using var noGrad = no_grad();
         _parameters = new FlatParameters(network.Parameters().Concat(network.Diffusion?.parameters() ?? []));
         _values = NativeLifetime.Own(_parameters.Values());
-        var (first, second, steps) = optimizer.State;
-        _firstMoment = NativeLifetime.Own(first.clone());
-        _secondMoment = NativeLifetime.Own(second.clone());
+        var (first, second, steps) = optimizer.SaveState();
+        _firstMoment = NativeLifetime.Own(first);
+        _secondMoment = NativeLifetime.Own(second);
         _steps = steps;
         _average = average is null ? null : NativeLifetime.Own(average.Average.clone());
         _averageUpdates = average?.Updates ?? 0;

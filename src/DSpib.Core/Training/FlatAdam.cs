@@ -29,6 +29,8 @@ internal sealed class FlatAdam : IDisposable
     private const int Alignment = 64;
 
     private readonly Parameter[] _parameters;
+    private readonly long[] _offsets;
+    private readonly long[] _counts;
     private readonly Tensor _values;
     private readonly Tensor _gradients;
     private readonly Tensor _firstMoment;
@@ -53,12 +55,13 @@ internal sealed class FlatAdam : IDisposable
 
         var first = _parameters[0];
         var alignment = Alignment / first.ElementSize;
-        var offsets = new long[_parameters.Length];
+        _offsets = new long[_parameters.Length];
+        _counts = _parameters.Select(p => p.numel()).ToArray();
         long total = 0;
         for (var i = 0; i < _parameters.Length; i++)
         {
-            offsets[i] = total;
-            total += (_parameters[i].numel() + alignment - 1) / alignment * alignment;
+            _offsets[i] = total;
+            total += (_counts[i] + alignment - 1) / alignment * alignment;
         }
 
         using var noGrad = no_grad();
@@ -69,15 +72,13 @@ internal sealed class FlatAdam : IDisposable
         for (var i = 0; i < _parameters.Length; i++)
         {
             var parameter = _parameters[i];
-            var offset = offsets[i];
-            var count = parameter.numel();
-            using var values = _values.narrow(0, offset, count).view(parameter.shape);
+            using var values = Segment(_values, i).view(parameter.shape);
             values.copy_(parameter);
             parameter.set_(values);
 
             // A gradient the optimizer provides is one that backpropagation adds into rather than replaces. One left from
             // earlier training is carried over, as zeroing happens before each step's backward pass anyway.
-            using var gradient = _gradients.narrow(0, offset, count).view(parameter.shape);
+            using var gradient = Segment(_gradients, i).view(parameter.shape);
             using (var previous = parameter.grad)
             {
                 if (previous is not null)
@@ -150,22 +151,50 @@ internal sealed class FlatAdam : IDisposable
         _values.addcdiv_(_firstMoment, denominator, stepSize);
     }
 
-    /// <summary>The flat first and second moments (in parameter order) and the step count, for checkpoints.</summary>
-    public (Tensor FirstMoment, Tensor SecondMoment, long Steps) State => (_firstMoment, _secondMoment, _step);
+    /// <summary>
+    /// The first and second moments, each one vector of the parameters' values in parameter order without the alignment
+    /// padding (the layout checkpoints store), and the step count. The moment vectors are new tensors the caller owns.
+    /// </summary>
+    public (Tensor FirstMoment, Tensor SecondMoment, long Steps) SaveState()
+    {
+        using var noGrad = no_grad();
+        return (Packed(_firstMoment), Packed(_secondMoment), _step);
+    }
 
-    /// <summary>Continues from a saved <see cref="State"/> of an optimizer over parameters of the same shapes.</summary>
+    /// <summary>Continues from a <see cref="SaveState"/> of an optimizer over parameters of the same shapes.</summary>
     public void Restore(Tensor firstMoment, Tensor secondMoment, long steps)
     {
-        if (!firstMoment.shape.SequenceEqual(_firstMoment.shape) || !secondMoment.shape.SequenceEqual(_secondMoment.shape))
+        var count = _counts.Sum();
+        if (firstMoment.numel() != count || secondMoment.numel() != count || firstMoment.dim() != 1 || secondMoment.dim() != 1)
         {
-            throw new ArgumentException($"The saved moments have {firstMoment.numel()} and {secondMoment.numel()} values but the parameters {_firstMoment.numel()}.", nameof(firstMoment));
+            throw new ArgumentException($"The saved moments have {firstMoment.numel()} and {secondMoment.numel()} values but the parameters {count}.", nameof(firstMoment));
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
         using var noGrad = no_grad();
-        _firstMoment.copy_(firstMoment);
-        _secondMoment.copy_(secondMoment);
+        long at = 0;
+        for (var i = 0; i < _parameters.Length; i++)
+        {
+            using var first = Segment(_firstMoment, i);
+            using var second = Segment(_secondMoment, i);
+            using var savedFirst = firstMoment.narrow(0, at, _counts[i]);
+            using var savedSecond = secondMoment.narrow(0, at, _counts[i]);
+            first.copy_(savedFirst);
+            second.copy_(savedSecond);
+            at += _counts[i];
+        }
+
         _step = steps;
+    }
+
+    /// <summary>Parameter <paramref name="index"/>'s segment of a flat tensor, without its padding.</summary>
+    private Tensor Segment(Tensor flat, int index) => flat.narrow(0, _offsets[index], _counts[index]);
+
+    /// <summary>The segments of a flat tensor one after another, without the padding between them.</summary>
+    private Tensor Packed(Tensor flat)
+    {
+        using var scope = NewDisposeScope();
+        return cat(Enumerable.Range(0, _parameters.Length).Select(i => Segment(flat, i)).ToArray(), 0).MoveToOuterDisposeScope();
     }
 
     public void Dispose()

@@ -53,7 +53,9 @@ internal sealed class TrainingCheckpoint
     public static void Write(string path, ModelOptions options, ModelNetwork network, RunDescription run, FlatAdam optimizer, Generator initGenerator, Generator trainingGenerator, Tensor labels, ParameterAverage? scoreAverage = null)
     {
         var entries = NetworkEntries.Write(network);
-        var (first, second, _) = optimizer.State;
+        var (first, second, _) = optimizer.SaveState();
+        using var firstMoment = first;
+        using var secondMoment = second;
         entries.Add((OptimizerEntry, TensorEntries.Write(new Dictionary<string, Tensor> { [FirstMoment] = first, [SecondMoment] = second })));
         using (var initState = initGenerator.get_state())
         using (var trainingState = trainingGenerator.get_state())

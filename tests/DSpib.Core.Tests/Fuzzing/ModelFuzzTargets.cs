@@ -85,7 +85,12 @@ internal static class ModelFuzzTargets
                     // The optimizer of the phase the run was in, and (in the joint phase, with averaging) the score average.
                     using var optimizer = new FlatAdam(checkpoint.Run.Phase == TrainingPhase.Joint ? network.JointParameters() : network.Parameters(), 1e-3);
                     checkpoint.RestoreOptimizer(optimizer);
-                    Expect(entries, "training/optimizer.bin", TensorEntries.Write(new Dictionary<string, Tensor> { ["first_moment"] = optimizer.State.FirstMoment, ["second_moment"] = optimizer.State.SecondMoment }), "the optimizer");
+                    var (firstMoment, secondMoment, _) = optimizer.SaveState();
+                    using (firstMoment)
+                    using (secondMoment)
+                    {
+                        Expect(entries, "training/optimizer.bin", TensorEntries.Write(new Dictionary<string, Tensor> { ["first_moment"] = firstMoment, ["second_moment"] = secondMoment }), "the optimizer");
+                    }
                     if (network.Diffusion is not null && manifest.Entries.ContainsKey("training/score-average.bin"))
                     {
                         using var average = new ParameterAverage(network.Diffusion.parameters(), 0.9);

@@ -92,6 +92,41 @@ public class FlatAdamTests
     }
 
     [Fact]
+    public void SavedState_HoldsTheMomentsInParameterOrderWithoutPadding_AndRestoresIntoAFreshOptimizer()
+    {
+        // Checkpoints store one vector of the parameters' values per moment: the alignment padding must not reach them,
+        // or checkpoints would change layout with it and older ones would not resume.
+        var weight = new Parameter(ones(3));
+        var bias = new Parameter(ones(2));
+        using var flat = new FlatAdam([weight, bias], learningRate: 0.1);
+        ((2 * weight.sum()) + (3 * bias.sum())).backward();
+        flat.Step();
+
+        var (first, second, steps) = flat.SaveState();
+        using (first)
+        using (second)
+        {
+            steps.Should().Be(1);
+            first.shape.Should().Equal([5L]);
+            first.allclose(tensor(new[] { 0.2f, 0.2f, 0.2f, 0.3f, 0.3f })).Should().BeTrue("the first moment after one step is (1 - beta1) g, parameter by parameter");
+            second.allclose(tensor(new[] { 0.004f, 0.004f, 0.004f, 0.009f, 0.009f })).Should().BeTrue("the second moment after one step is (1 - beta2) g^2");
+
+            var copyWeight = new Parameter(ones(3));
+            var copyBias = new Parameter(ones(2));
+            using var restored = new FlatAdam([copyWeight, copyBias], learningRate: 0.1);
+            restored.Restore(first, second, steps);
+            var (again, _, _) = restored.SaveState();
+            using (again)
+            {
+                again.allclose(first).Should().BeTrue();
+            }
+
+            var wrong = () => restored.Restore(ones(6), ones(6), 1);
+            wrong.Should().Throw<ArgumentException>().WithParameterName("firstMoment").WithMessage("*6 and 6 values but the parameters 5*");
+        }
+    }
+
+    [Fact]
     public void Constructor_RefusesAParameterListedTwice()
     {
         var weight = new Parameter(ones(2));
